@@ -1,0 +1,88 @@
+"""JSON feeds: a records path, dotted field paths (through lists), next-page links."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import Any
+
+from connectors.formats.base import FeedFormatError, ParsedFeed, RowProblem
+
+_MISSING = object()
+
+
+def _split(path: str) -> tuple[str, ...]:
+    return tuple(part for part in path.split(".") if part)
+
+
+def _walk(value: Any, keys: tuple[str, ...]) -> Any:
+    """The value at `keys`; a list met on the way collects every element's value."""
+    for depth, key in enumerate(keys):
+        if isinstance(value, list):
+            collected: list[Any] = []
+            for item in value:
+                found = _walk(item, keys[depth:])
+                if isinstance(found, list):
+                    collected.extend(found)
+                elif found is not None:
+                    collected.append(found)
+            return collected or None
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+        if value is None:
+            return None
+    return value
+
+
+def _as_text(value: Any) -> Any:
+    """Scalars become text, lists lists of text; objects stay JSON text so they can be reported."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, list):
+        items = [_as_text(v) for v in value if v is not None]
+        return [v for v in items if not isinstance(v, list)] or None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)[:500]
+
+
+def parse_json_feed(
+    body: bytes,
+    *,
+    records: str = "",
+    next_path: str | None = None,
+    fields: list[str],
+) -> ParsedFeed:
+    """Parse a JSON document whose records are at the dotted path `records` ('' = the document)."""
+    if not body.strip():
+        return ParsedFeed({f: [] for f in fields}, 0)
+    try:
+        document = json.loads(body)
+    except RecursionError:
+        raise FeedFormatError("JSON nested too deeply") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise FeedFormatError(f"not a JSON document: {exc}") from None
+    items = _walk(document, _split(records)) if records else document
+    if items is None:
+        items = []
+    if not isinstance(items, list):
+        raise FeedFormatError(f"records path {records or '(document)'!r} is not a list")
+    next_page = (
+        _walk(document, _split(next_path)) if next_path and isinstance(document, dict) else None
+    )
+    if next_page is not None and not isinstance(next_page, str):
+        raise FeedFormatError(f"next-page path {next_path!r} does not hold a link")
+
+    good = [item for item in items if isinstance(item, dict)]
+    problems = [
+        RowProblem(len(good) + k, "record is not a JSON object", str(item)[:200])
+        for k, item in enumerate(i for i in items if not isinstance(i, dict))
+    ]
+    columns: dict[str, list[Any]] = {}
+    for field in dict.fromkeys(fields):
+        get = partial(_walk, keys=_split(field))
+        columns[field] = [_as_text(get(item)) for item in good]
+    return ParsedFeed(columns, len(good), problems, next_page or None)

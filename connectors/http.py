@@ -1,0 +1,269 @@
+"""One client for every feed: HTTP(S) through a requests Session, local paths read the same way.
+
+Limits are enforced while reading (time, size, redirects), one retry policy covers transient
+failures (connection errors, 429 and 5xx, honouring a capped Retry-After), and conditional GET
+(ETag / Last-Modified) lets an unchanged feed be skipped before it is parsed.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+USER_AGENT = "microcredential-catalogue/0.1 (+https://github.com/; batch aggregation)"
+
+
+class FeedError(Exception):
+    """A feed could not be read; the message says why and is safe to show (no secrets)."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with jitter; a server's Retry-After is honoured up to a cap."""
+
+    max_attempts: int = 4
+    backoff_seconds: float = 0.5
+    max_backoff_seconds: float = 20.0
+    max_retry_after_seconds: float = 60.0
+    retry_statuses: frozenset[int] = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+    def delay(self, attempt: int, retry_after: str | None = None) -> float:
+        """Seconds to wait before attempt number `attempt + 1` (attempts count from 1)."""
+        if retry_after:
+            seconds = _retry_after_seconds(retry_after)
+            if seconds is not None:
+                return min(max(seconds, 0.0), self.max_retry_after_seconds)
+        base = min(self.backoff_seconds * 2 ** (attempt - 1), self.max_backoff_seconds)
+        return base * (0.5 + random.random() / 2)
+
+
+def _retry_after_seconds(value: str) -> float | None:
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when.timestamp() - time.time()
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    total_seconds: float = 300.0
+    max_bytes: int = 256 * 1024 * 1024
+    max_redirects: int = 5
+    chunk_bytes: int = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a server (or a file's metadata) said about a version of a document."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+    @property
+    def empty(self) -> bool:
+        return not (self.etag or self.last_modified)
+
+
+@dataclass
+class Document:
+    """One fetched document; `body` is None when the server said it has not changed."""
+
+    location: str
+    body: bytes | None
+    validators: Validators = field(default_factory=Validators)
+    content_type: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.body is None
+
+
+def is_url(location: str) -> bool:
+    return urlsplit(location).scheme.lower() in ("http", "https")
+
+
+def join_location(base: str, reference: str) -> str:
+    """Resolve a next-page link against the page it came from (URL or path)."""
+    if is_url(reference) or (not is_url(base) and os.path.isabs(reference)):
+        return reference
+    if is_url(base):
+        return urljoin(base, reference)
+    return str((Path(base).parent / reference).resolve())
+
+
+class FeedClient:
+    """Fetches feeds with limits and retries. Safe to share between threads for reading."""
+
+    def __init__(
+        self,
+        retry: RetryPolicy | None = None,
+        limits: FetchLimits | None = None,
+        session: requests.Session | None = None,
+        sleep=time.sleep,
+    ) -> None:
+        self.retry = retry or RetryPolicy()
+        self.limits = limits or FetchLimits()
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.trust_env = False
+        self._sleep = sleep
+
+    def close(self) -> None:
+        self.session.close()
+
+    def fetch(
+        self,
+        location: str,
+        validators: Validators | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Document:
+        if is_url(location):
+            return self._fetch_url(location, validators or Validators(), headers or {})
+        if "://" in location:
+            raise FeedError(f"unsupported URL scheme in {location!r}")
+        return self._read_path(Path(location), validators or Validators())
+
+    def _read_path(self, path: Path, validators: Validators) -> Document:
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            raise FeedError(f"cannot read {path}: {exc.strerror}") from None
+        if not path.is_file():
+            raise FeedError(f"cannot read {path}: not a regular file")
+        current = Validators(last_modified=f"{stat.st_mtime_ns}-{stat.st_size}")
+        if validators.last_modified == current.last_modified:
+            return Document(str(path), None, current)
+        if stat.st_size > self.limits.max_bytes:
+            raise FeedError(
+                f"{path} is {stat.st_size} bytes, over the limit of {self.limits.max_bytes}"
+            )
+        return Document(str(path), path.read_bytes(), current)
+
+    def _fetch_url(self, url: str, validators: Validators, headers: dict[str, str]) -> Document:
+        deadline = time.monotonic() + self.limits.total_seconds
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._fetch_once(url, validators, headers, deadline)
+            except _Retryable as exc:
+                if attempt >= self.retry.max_attempts:
+                    raise FeedError(f"{exc.message} (gave up after {attempt} attempts)") from None
+                wait = self.retry.delay(attempt, exc.retry_after)
+                if time.monotonic() + wait > deadline:
+                    raise FeedError(f"{exc.message} (no time left to retry)") from None
+                self._sleep(wait)
+
+    def _fetch_once(
+        self, url: str, validators: Validators, headers: dict[str, str], deadline: float
+    ) -> Document:
+        request_headers = {**validators.headers(), **headers}
+        origin = urlsplit(url).netloc
+        for _ in range(self.limits.max_redirects + 1):
+            try:
+                response = self.session.get(
+                    url,
+                    headers=request_headers,
+                    stream=True,
+                    allow_redirects=False,
+                    timeout=(self.limits.connect_timeout, self.limits.read_timeout),
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                raise _Retryable(f"{url}: {_short(exc)}") from None
+            except requests.RequestException as exc:
+                raise FeedError(f"{url}: {_short(exc)}") from None
+            with response:
+                if response.is_redirect:
+                    url = self._redirect_target(url, response)
+                    if urlsplit(url).netloc != origin:
+                        request_headers = validators.headers()  # never send credentials elsewhere
+                    continue
+                return self._read_response(url, response, deadline)
+        raise FeedError(f"{url}: more than {self.limits.max_redirects} redirects")
+
+    @staticmethod
+    def _redirect_target(url: str, response: requests.Response) -> str:
+        target = urljoin(url, response.headers.get("Location", ""))
+        if not is_url(target):
+            raise FeedError(f"{url}: redirect to a non-http(s) location {target!r} refused")
+        return target
+
+    def _read_response(self, url: str, response: requests.Response, deadline: float) -> Document:
+        status = response.status_code
+        if status == 304:
+            return Document(url, None, _validators_of(response))
+        if status in self.retry.retry_statuses:
+            raise _Retryable(f"{url}: HTTP {status}", response.headers.get("Retry-After"))
+        if status >= 400:
+            raise FeedError(f"{url}: HTTP {status} {response.reason or ''}".rstrip())
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.limits.max_bytes:
+            raise FeedError(
+                f"{url}: response of {declared} bytes is over the limit of {self.limits.max_bytes}"
+            )
+        body = bytearray()
+        try:
+            for chunk in response.iter_content(self.limits.chunk_bytes):
+                body += chunk
+                if len(body) > self.limits.max_bytes:
+                    raise FeedError(
+                        f"{url}: response is over the limit of {self.limits.max_bytes} bytes"
+                    )
+                if time.monotonic() > deadline:
+                    raise FeedError(f"{url}: took longer than {self.limits.total_seconds:.0f} s")
+        except requests.exceptions.ContentDecodingError as exc:
+            raise FeedError(f"{url}: body cannot be decompressed ({_short(exc)})") from None
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+        ) as exc:
+            raise _Retryable(f"{url}: connection broken while reading ({_short(exc)})") from None
+        return Document(
+            url, bytes(body), _validators_of(response), response.headers.get("Content-Type")
+        )
+
+
+class _Retryable(Exception):
+    def __init__(self, message: str, retry_after: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+def _validators_of(response: requests.Response) -> Validators:
+    return Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def auth_headers(header: str, env: str, prefix: str = "") -> dict[str, str]:
+    """The secret header for a source, from the environment; the value is never logged."""
+    secret = os.environ.get(env)
+    if not secret:
+        raise FeedError(f"environment variable {env} (for header {header}) is not set")
+    return {header: f"{prefix} {secret}".strip() if prefix else secret}

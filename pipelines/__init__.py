@@ -1,0 +1,1 @@
+"""Dagster definitions of the micro-credential catalogue, one folder per concern."""

@@ -1,0 +1,100 @@
+"""Command line: `python -m pipelines run` aggregates once (recorded in the Dagster instance of
+DAGSTER_HOME, so `make ui` shows the run); `python -m pipelines summary` describes the catalogue."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import duckdb
+
+from pipelines.settings import catalogue_dir_from_env, registry_path_from_env
+
+
+def run() -> int:
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("aggregate_catalogue")
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    if not result.success:
+        print(
+            "The aggregation run failed; see the Dagster UI (make ui) for the step logs.",
+            file=sys.stderr,
+        )
+        return 1
+    return summary()
+
+
+def summary() -> int:
+    directory = catalogue_dir_from_env()
+    database = directory / "catalogue.duckdb"
+    if not database.exists():
+        print(f"No catalogue at {database} yet: run `make run`.", file=sys.stderr)
+        return 1
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT source_id, status, records_read, records_accepted, records_rejected, "
+            "coalesce(error, '') FROM latest_feed_status ORDER BY source_id"
+        ).fetchall()
+        total = con.execute(
+            "SELECT count(*), count(DISTINCT provider_country) FROM microcredentials"
+        ).fetchone()
+        rejects = con.execute(
+            "SELECT count(DISTINCT (source_id, record_index)) FROM rejects"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    print(f"\nRegistry:  {registry_path_from_env()}")
+    print(f"{'source':<28} {'status':<10} {'read':>6} {'accepted':>9} {'rejected':>9}  error")
+    for source_id, status, read, accepted, rejected, error in rows:
+        print(f"{source_id:<28} {status:<10} {read:>6} {accepted:>9} {rejected:>9}  {error[:60]}")
+    print(
+        f"\nCatalogue: {total[0]} micro-credentials from {total[1]} countries, {rejects} records rejected"
+    )
+    print(f"  DuckDB:  {database}")
+    print(
+        f"  Parquet: {directory / 'parquet'}  (microcredentials/ partitioned by provider_country)"
+    )
+    print("\nTry (any DuckDB client works too):")
+    print(f'  make query SQL="{EXAMPLE_QUERY}"')
+    print(
+        '  make query SQL="SELECT source_id, source_record_id, field, reason, value FROM rejects"'
+    )
+    return 0
+
+
+EXAMPLE_QUERY = (
+    "SELECT provider_country, count(*) AS n, round(avg(ects), 1) AS avg_ects, "
+    "round(avg(completeness), 2) AS completeness FROM microcredentials GROUP BY ALL ORDER BY n DESC"
+)
+
+
+def query(sql: str) -> int:
+    database = catalogue_dir_from_env() / "catalogue.duckdb"
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        con.sql(sql).show(max_width=200, max_rows=100)
+    except duckdb.Error as exc:
+        print(f"query failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
+    parser.add_argument("command", choices=["run", "summary", "query"])
+    parser.add_argument("sql", nargs="?", default=EXAMPLE_QUERY, help="SQL for `query`")
+    args = parser.parse_args(argv)
+    if args.command == "query":
+        return query(args.sql)
+    return run() if args.command == "run" else summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

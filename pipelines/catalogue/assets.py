@@ -1,0 +1,135 @@
+"""Validated records, the published catalogue (Parquet) and its DuckDB database."""
+
+from datetime import UTC, datetime
+
+import pandas as pd
+from dagster import (
+    AssetExecutionContext,
+    AssetIn,
+    AssetKey,
+    MaterializeResult,
+    MetadataValue,
+    Output,
+    asset,
+)
+
+from connectors.feeds import SourceRead
+from pipelines.catalogue.build import build_catalogue, validate_sources
+from pipelines.catalogue.publish import build_duckdb, publish_release, read_published, write_release
+from pipelines.settings import CatalogueSettings
+from schemas.validation import ValidationResult
+
+RAW_FEEDS = AssetKey(["feeds", "raw_feeds"])
+
+
+def _per_source(reads: list[SourceRead], result: ValidationResult) -> pd.DataFrame:
+    accepted = result.accepted.groupby("source_id").size()
+    rejected = result.rejects.groupby("source_id")["record_index"].nunique()
+    frame = pd.DataFrame(
+        {
+            "source": [r.source_id for r in reads],
+            "status": [r.status + (" (stale)" if r.stale else "") for r in reads],
+            "read": [r.records_read for r in reads],
+        }
+    )
+    frame["accepted"] = frame["source"].map(accepted).fillna(0).astype(int)
+    frame["rejected"] = frame["source"].map(rejected).fillna(0).astype(int)
+    return frame
+
+
+@asset(
+    key_prefix="catalogue",
+    group_name="catalogue",
+    ins={"raw_feeds": AssetIn(key=RAW_FEEDS)},
+    description="Every record read, normalised and checked against the canonical schema (pandera, "
+    "lazy): accepted records and rejects with source, record, field, reason and value.",
+)
+def validated_records(
+    context: AssetExecutionContext, settings: CatalogueSettings, raw_feeds: list[SourceRead]
+) -> Output[ValidationResult]:
+    result = validate_sources(raw_feeds, settings.registry())
+    per_source = _per_source(raw_feeds, result)
+    top_reasons = (
+        result.rejects.groupby(["field", "reason"]).size().sort_values(ascending=False).head(15)
+    )
+    return Output(
+        result,
+        metadata={
+            "records_accepted": len(result.accepted),
+            "records_rejected": int(
+                result.rejects[["source_id", "record_index"]].drop_duplicates().shape[0]
+            ),
+            "per_source": MetadataValue.md(per_source.to_markdown(index=False)),
+            "top_reject_reasons": MetadataValue.md(
+                top_reasons.reset_index(name="records").to_markdown(index=False)
+            ),
+            "rejects_preview": MetadataValue.md(result.rejects.head(20).to_markdown(index=False)),
+        },
+    )
+
+
+@asset(
+    key_prefix="catalogue",
+    group_name="catalogue",
+    ins={
+        "raw_feeds": AssetIn(key=RAW_FEEDS),
+        "validated_records": AssetIn(key=AssetKey(["catalogue", "validated_records"])),
+    },
+    description="The catalogue tables (microcredentials partitioned by provider_country, lineage, "
+    "rejects, feed_status, providers) written as a Parquet release and published atomically.",
+)
+def parquet_release(
+    context: AssetExecutionContext,
+    settings: CatalogueSettings,
+    raw_feeds: list[SourceRead],
+    validated_records: ValidationResult,
+) -> MaterializeResult:
+    run_at = datetime.now(UTC)
+    directory = settings.directory
+    tables = build_catalogue(
+        validated_records, raw_feeds, settings.registry(), run_at, read_published(directory)
+    )
+    release = write_release(
+        tables.as_dict(), directory, f"{run_at:%Y%m%dT%H%M%S%fZ}-{context.run_id[:8]}"
+    )
+    publish_release(directory, release)
+    mc = tables.microcredentials
+    preview = mc[
+        [
+            "credential_id",
+            "title",
+            "provider_name",
+            "provider_country",
+            "ects",
+            "eqf_level",
+            "participation_form",
+            "completeness",
+        ]
+    ].head(10)
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(directory / "parquet")),
+            "release": release.name,
+            "microcredentials": len(mc),
+            "rejects": len(tables.rejects),
+            "countries": MetadataValue.md(
+                mc.groupby("provider_country")
+                .size()
+                .reset_index(name="rows")
+                .to_markdown(index=False)
+            ),
+            "mean_completeness": float(mc["completeness"].mean()) if len(mc) else 0.0,
+            "preview": MetadataValue.md(preview.to_markdown(index=False)),
+        }
+    )
+
+
+@asset(
+    key_prefix="catalogue",
+    group_name="catalogue",
+    deps=[parquet_release],
+    description="catalogue.duckdb: the published tables with table and column comments, swapped in atomically.",
+)
+def duckdb_database(settings: CatalogueSettings) -> MaterializeResult:
+    path = build_duckdb(settings.directory)
+    return MaterializeResult(metadata={"path": MetadataValue.path(str(path))})

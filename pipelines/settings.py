@@ -1,0 +1,51 @@
+"""Where the registry and the catalogue are: `CATALOGUE_REGISTRY` and `CATALOGUE_DIR`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dagster import ConfigurableResource
+
+from connectors.cache import FeedCache
+from connectors.http import FeedClient
+from schemas.registry import Registry, load_registry
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_REGISTRY = PROJECT_DIR / "data" / "providers.yaml"
+DEFAULT_CATALOGUE_DIR = PROJECT_DIR / "data" / "catalogue"
+
+
+def registry_path_from_env() -> Path:
+    return Path(os.environ.get("CATALOGUE_REGISTRY") or DEFAULT_REGISTRY).resolve()
+
+
+def catalogue_dir_from_env() -> Path:
+    return Path(os.environ.get("CATALOGUE_DIR") or DEFAULT_CATALOGUE_DIR).resolve()
+
+
+class CatalogueSettings(ConfigurableResource):
+    """The registry to read, the folder to publish into, and how many feeds to read at once."""
+
+    registry_path: str
+    catalogue_dir: str
+    max_concurrent_feeds: int = 16
+
+    @classmethod
+    def from_env(cls) -> CatalogueSettings:
+        return cls(
+            registry_path=str(registry_path_from_env()), catalogue_dir=str(catalogue_dir_from_env())
+        )
+
+    @property
+    def directory(self) -> Path:
+        return Path(self.catalogue_dir)
+
+    def registry(self) -> Registry:
+        return load_registry(self.registry_path)
+
+    def feed_cache(self) -> FeedCache:
+        return FeedCache(self.directory / "state" / "feeds")
+
+    def feed_client(self) -> FeedClient:
+        return FeedClient()

@@ -1,0 +1,114 @@
+"""Code lists and lookups: countries, languages, currencies, forms of participation, ISCED-F.
+
+Lookups work on a folded key (trimmed, case and accents ignored) and are applied to a column's
+distinct values only, so normalising a million rows costs one dictionary lookup per distinct value.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pycountry
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+
+#: Codes the EU uses that ISO 3166-1 spells otherwise (spec section 2).
+COUNTRY_EXCEPTIONS = {"el": "GR", "uk": "GB"}
+
+
+def fold(value: str) -> str:
+    """Lower case, no accents, single spaces: the key every lookup uses."""
+    decomposed = unicodedata.normalize("NFKD", value.strip().casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.replace("ß", "ss").split())
+
+
+def _reference_pairs(filename: str) -> list[tuple[str, str]]:
+    with (REFERENCE_DIR / filename).open(encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        return [(fold(row[0]), row[1]) for row in reader if row]
+
+
+@cache
+def _countries() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            name = getattr(country, attr, None)
+            if name:
+                table[fold(name)] = country.alpha_2
+        table[country.alpha_3.casefold()] = country.alpha_2
+        table[country.alpha_2.casefold()] = country.alpha_2
+    table.update(COUNTRY_EXCEPTIONS)
+    table.update(_reference_pairs("country-names.csv"))
+    return table
+
+
+@cache
+def _languages() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for language in pycountry.languages:
+        alpha_2 = getattr(language, "alpha_2", None)
+        if not alpha_2:
+            continue
+        table[alpha_2] = alpha_2
+        table[language.alpha_3] = alpha_2
+        bibliographic = getattr(language, "bibliographic", None)
+        if bibliographic:
+            table[bibliographic] = alpha_2
+        table.setdefault(fold(language.name), alpha_2)
+    table.update(_reference_pairs("language-names.csv"))
+    return table
+
+
+@cache
+def _currencies() -> dict[str, str]:
+    table = {c.alpha_3.casefold(): c.alpha_3 for c in pycountry.currencies}
+    table.update({"€": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "zł": "PLN", "zl": "PLN"})
+    return table
+
+
+@cache
+def _participation_forms() -> dict[str, str]:
+    return dict(_reference_pairs("participation-forms.csv"))
+
+
+@cache
+def isced_f_labels() -> dict[str, str]:
+    """ISCED-F 2013 code -> English label (all 220 codes)."""
+    with (REFERENCE_DIR / "isced-f.csv").open(encoding="utf-8") as handle:
+        return {row["code"]: row["label"] for row in csv.DictReader(handle)}
+
+
+def country_code(value: str) -> str | None:
+    return _countries().get(fold(value))
+
+
+def language_code(value: str) -> str | None:
+    key = fold(value)
+    table = _languages()
+    if key in table:
+        return table[key]
+    primary = key.replace("_", "-").split("-")[0]  # en-GB, de_AT: the primary subtag
+    return table.get(primary) if len(primary) in (2, 3) else None
+
+
+def currency_code(value: str) -> str | None:
+    return _currencies().get(fold(value))
+
+
+def participation_form(value: str) -> str | None:
+    return _participation_forms().get(fold(value))
+
+
+def map_distinct(values: pd.Series, lookup: Callable[[str], str | None]) -> pd.Series:
+    """Apply `lookup` to each distinct non-null value once; nulls stay null, misses become null."""
+    distinct = values.dropna().unique()
+    table = {v: lookup(v) for v in distinct}
+    return values.map(table).astype("object").where(values.notna(), None)

@@ -1,0 +1,129 @@
+"""From a parsed feed to canonical fields: apply a source's mapping, defaults and value shapes.
+
+The result keeps values as text (lists of text for list fields); typing and checking happen once,
+for all sources together, in `schemas.normalise` and `schemas.validation`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from connectors.formats.base import ParsedFeed
+from schemas.canonical import LIST_FIELDS, SCALAR_FIELDS
+from schemas.identity import stable_ids
+from schemas.registry import Source
+
+#: Columns a mapped frame carries besides the canonical fields.
+PROBLEM = "parse_problem"
+PROBLEM_VALUE = "parse_problem_value"
+NUMERIC_FIELDS = ("ects", "workload_hours", "price_amount", "eqf_level", "isced_level")
+
+
+def _has_lists(values: pd.Series) -> bool:
+    return pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty")
+
+
+def _as_list_column(values: pd.Series, separator: str | None) -> pd.Series:
+    """Text or lists of text -> lists of trimmed, non-empty text (None when nothing is left)."""
+    if values.isna().all():
+        return pd.Series([None] * len(values), index=values.index, dtype="object")
+    items = values.explode()
+    items = items[items.notna()].astype(str)
+    if separator:
+        items = items.str.split(separator, regex=False).explode()
+    items = items.str.strip()
+    items = items[items != ""]
+    grouped = items.groupby(level=0, sort=False).agg(list)
+    return grouped.reindex(values.index).astype("object").where(lambda s: s.notna(), None)
+
+
+def _scalar_problems(values: pd.Series, field: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Unwrap one-element lists; a record giving several values for a single-valued field is a
+    problem (we do not guess which one is meant)."""
+    is_list = values.map(lambda v: isinstance(v, list)).astype(bool)
+    lengths = values[is_list].map(len)
+    several = pd.Series(False, index=values.index)
+    several[lengths[lengths > 1].index] = True
+    unwrapped = values.copy()
+    single = lengths[lengths == 1].index
+    unwrapped[single] = values[single].map(lambda v: v[0])
+    joined = values[several].map(lambda v: " | ".join(map(str, v)))
+    unwrapped[several] = joined
+    problem = pd.Series(None, index=values.index, dtype="object")
+    problem[several] = f"field '{field}': several values where one is expected"
+    return unwrapped, problem, joined.reindex(values.index)
+
+
+def map_source_fields(parsed: ParsedFeed, source: Source) -> pd.DataFrame:
+    """One row per record read (including unreadable ones), canonical field names as columns."""
+    n = parsed.n_records
+    frame = pd.DataFrame(index=pd.RangeIndex(n))
+    problem = pd.Series(None, index=frame.index, dtype="object")
+    problem_value = pd.Series(None, index=frame.index, dtype="object")
+    for field, path in source.mapping.items():
+        values = pd.Series(parsed.columns[path], index=frame.index, dtype="object")
+        if field in LIST_FIELDS:
+            values = _as_list_column(values, source.options.list_separator)
+        elif _has_lists(values):
+            values, field_problem, field_value = _scalar_problems(values, field)
+            first = problem.isna() & field_problem.notna()
+            problem[first] = field_problem[first]
+            problem_value[first] = field_value[first]
+        frame[field] = values
+    for field in SCALAR_FIELDS:
+        if field in frame:
+            text = frame[field].astype("object").str.strip()
+            frame[field] = text.where(text.notna() & (text != ""), None)
+    if source.options.decimal == ",":
+        for field in NUMERIC_FIELDS:
+            if field in frame:
+                frame[field] = _decimal_comma_to_point(frame[field])
+    for field, default in source.defaults.items():
+        fill = _default_value(field, default)
+        if field not in frame:
+            frame[field] = pd.Series([fill] * n, index=frame.index, dtype="object")
+        else:
+            missing = frame[field].isna()
+            frame.loc[missing, field] = pd.Series(
+                [fill] * int(missing.sum()), dtype="object"
+            ).values
+    frame["record_index"] = np.arange(n, dtype="int64")
+    frame[PROBLEM] = problem
+    frame[PROBLEM_VALUE] = problem_value
+    if parsed.problems:
+        unreadable = pd.DataFrame(
+            {
+                "record_index": [p.record_index for p in parsed.problems],
+                PROBLEM: [p.reason for p in parsed.problems],
+                PROBLEM_VALUE: [p.value for p in parsed.problems],
+            }
+        )
+        frame = pd.concat([frame, unreadable], ignore_index=True)
+    frame["source_record_id"] = _record_ids(frame, source)
+    return frame
+
+
+def _decimal_comma_to_point(values: pd.Series) -> pd.Series:
+    """'1.234,5' -> '1234.5'; a value without a comma is left as written."""
+    has_comma = values.str.contains(",", regex=False).fillna(False).astype(bool)
+    converted = values.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    return values.where(~has_comma, converted)
+
+
+def _default_value(field: str, value: Any) -> Any:
+    if field in LIST_FIELDS:
+        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return None if value is None else str(value)
+
+
+def _record_ids(frame: pd.DataFrame, source: Source) -> pd.Series:
+    """The feed's own id where it gives one; otherwise a stable id from the record's content."""
+    content = [frame[c] for c in sorted(frame.columns) if c in source.mapping or c == PROBLEM_VALUE]
+    derived = stable_ids(content or [frame["record_index"]], prefix="h")
+    if "source_record_id" in frame:
+        given = frame["source_record_id"]
+        return given.where(given.notna(), derived)
+    return derived

@@ -1,0 +1,232 @@
+"""Normalisation of mapped records, for all sources at once (column-wise, no per-record loops).
+
+Each step turns text into the canonical representation (codes, numbers, dates). A value that
+cannot be turned becomes null and a `problem` naming the field, the reason and the value as
+written, so that the record is rejected with an explanation rather than silently changed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from schemas import codes
+from schemas.canonical import COLUMN_NAMES, COLUMNS_BY_NAME, RECORD_KEYS
+from schemas.mapping import PROBLEM, PROBLEM_VALUE
+from schemas.registry import Registry
+
+PROBLEM_COLUMNS = ("row", "field", "reason", "value")
+
+_ISO_DURATION = r"P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
+_LEVEL = re.compile(
+    r"^(?:http://data\.europa\.eu/snb/(?:eqf|isced)/)?(?:(?:eqf|isced)\s*)?(?:level\s*)?(\d{1,2})(?:\.0+)?$",
+    flags=re.IGNORECASE,
+)
+_ISCED_F = re.compile(
+    r"^(?:https?://data\.europa\.eu/(?:snb|esco)/isced-f/)?(\d{2,4})$", re.IGNORECASE
+)
+_DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
+
+
+class Problems:
+    """Collects (row, field, reason, value) for records that cannot be kept as they are."""
+
+    def __init__(self) -> None:
+        self._parts: list[pd.DataFrame] = []
+
+    def add(
+        self, rows: pd.Index, field: str, reason: str | pd.Series, values: pd.Series | None = None
+    ) -> None:
+        """`reason` is one text for all rows, or a column holding each row's reason."""
+        if len(rows) == 0:
+            return
+        shown = values.loc[rows].map(_as_text).to_numpy() if values is not None else None
+        reasons = reason.loc[rows].to_numpy() if isinstance(reason, pd.Series) else reason
+        self._parts.append(
+            pd.DataFrame({"row": rows, "field": field, "reason": reasons, "value": shown})
+        )
+
+    def frame(self) -> pd.DataFrame:
+        if not self._parts:
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in PROBLEM_COLUMNS})
+        return pd.concat(self._parts, ignore_index=True)
+
+
+def _as_text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, list | tuple):
+        return " | ".join(map(str, value))
+    return str(value)[:500]
+
+
+def _lookup(frame: pd.DataFrame, field: str, lookup, problems: Problems, reason: str) -> None:
+    raw = frame[field]
+    mapped = codes.map_distinct(raw, lookup)
+    problems.add(raw.index[raw.notna() & mapped.isna()], field, reason, raw)
+    frame[field] = mapped
+
+
+def _numbers(frame: pd.DataFrame, field: str, problems: Problems) -> None:
+    raw = frame[field]
+    parsed = pd.to_numeric(raw, errors="coerce").astype("float64")
+    problems.add(raw.index[raw.notna() & parsed.isna()], field, "not a number", raw)
+    frame[field] = parsed
+
+
+def _levels(frame: pd.DataFrame, field: str, problems: Problems) -> None:
+    raw = frame[field]
+    digits = raw.astype("object").str.extract(_LEVEL, expand=False)
+    problems.add(raw.index[raw.notna() & digits.isna()], field, "not a level number", raw)
+    frame[field] = pd.to_numeric(digits, errors="coerce").astype("Int64")
+
+
+def _dates(frame: pd.DataFrame, field: str, problems: Problems) -> None:
+    raw = frame[field]
+    parsed = pd.to_datetime(raw, format="ISO8601", errors="coerce", utc=False)
+    for date_format in _DATE_FORMATS:
+        todo = raw.notna() & parsed.isna()
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(raw[todo], format=date_format, errors="coerce")
+    problems.add(raw.index[raw.notna() & parsed.isna()], field, "not a date (use YYYY-MM-DD)", raw)
+    frame[field] = parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
+    frame[field] = frame[field].dt.normalize()
+
+
+def _languages(frame: pd.DataFrame, problems: Problems) -> None:
+    raw = frame["languages"]
+    items = raw.explode()
+    items = items[items.notna()]
+    mapped = codes.map_distinct(items.astype(str), codes.language_code)
+    bad = items[mapped.isna()]
+    if len(bad):
+        bad_rows = bad.groupby(level=0).agg(lambda v: " | ".join(map(str, v)))
+        problems.add(bad_rows.index, "languages", "unknown language", bad_rows)
+    unique = mapped.dropna().groupby(level=0, sort=False).agg(lambda v: list(dict.fromkeys(v)))
+    frame["languages"] = (
+        unique.reindex(frame.index).astype("object").where(lambda s: s.notna(), None)
+    )
+
+
+def _isced_f(frame: pd.DataFrame, problems: Problems) -> None:
+    raw = frame["isced_f_code"]
+    code = raw.astype("object").str.extract(_ISCED_F, expand=False)
+    labels = codes.isced_f_labels()
+    label = code.map(labels)
+    problems.add(
+        raw.index[raw.notna() & label.isna()], "isced_f_code", "unknown ISCED-F 2013 code", raw
+    )
+    frame["isced_f_code"] = code.where(label.notna(), None)
+    given_label = frame["isced_f_label"]
+    frame["isced_f_label"] = label.where(label.notna(), given_label.where(raw.isna(), None))
+
+
+def _expiry(frame: pd.DataFrame, problems: Problems) -> None:
+    raw = frame["expiry"]
+    text = raw.astype("object").str.upper()
+    is_duration = text.str.fullmatch(_ISO_DURATION).fillna(False).astype(bool)
+    as_date = pd.to_datetime(raw.where(~is_duration), format="ISO8601", errors="coerce")
+    ok = is_duration | as_date.notna()
+    problems.add(raw.index[raw.notna() & ~ok], "expiry", "not an ISO 8601 date or duration", raw)
+    frame["expiry"] = text.where(is_duration, as_date.dt.strftime("%Y-%m-%d")).where(ok, None)
+
+
+def _providers(frame: pd.DataFrame, registry: Registry, problems: Problems) -> None:
+    """Resolve each record's provider to the registry (by id, name, alias or identifier);
+    records that name none belong to their source's provider."""
+    by_key: dict[str, str] = {}
+    for provider in registry.providers:
+        keys = [provider.id, provider.name, *provider.aliases]
+        keys += [v for v in provider.identifiers.model_dump().values() if v]
+        for key in keys:
+            by_key.setdefault(codes.fold(key), provider.id)
+    providers = registry.providers_by_id
+    source_provider = pd.Series({s.id: s.provider for s in registry.sources})
+    default_id = frame["source_id"].map(source_provider)
+
+    given_id, given_name = frame["provider_id"], frame["provider_name"]
+    by_id = codes.map_distinct(given_id, lambda v: by_key.get(codes.fold(v)))
+    by_name = codes.map_distinct(given_name, lambda v: by_key.get(codes.fold(v)))
+    problems.add(
+        given_id.index[given_id.notna() & by_id.isna()],
+        "provider_id",
+        "not a registered provider id",
+        given_id,
+    )
+    named = given_id.notna() | given_name.notna()
+    resolved = by_id.fillna(by_name).where(named, default_id)
+    frame["provider_id"] = resolved.where(resolved.notna(), None)
+
+    name_of = {p.id: p.name for p in providers.values()}
+    country_of = {p.id: p.country for p in providers.values()}
+    trusted_of = {p.id: p.trusted for p in providers.values()}
+    frame["provider_name"] = (
+        resolved.map(name_of).fillna(given_name).where(lambda s: s.notna(), None)
+    )
+    country = frame["provider_country"]
+    fallback_country = resolved.map(country_of).fillna(default_id.map(country_of))
+    frame["provider_country"] = country.where(country.notna(), fallback_country)
+    frame["provider_trusted"] = resolved.map(trusted_of).fillna(False).astype(bool)
+
+
+def normalise_records(
+    records: pd.DataFrame, registry: Registry
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Canonical representation of every record, and the problems found on the way.
+
+    `records` holds mapped records of all sources (canonical field names, text values) with
+    `source_id`; the result has every canonical column that describes a record, plus the record
+    keys. Problems are rows of (row, field, reason, value), `row` being the index in `records`.
+    """
+    frame = records.copy()
+    for name in (*COLUMN_NAMES, PROBLEM, PROBLEM_VALUE):
+        if name not in frame:
+            frame[name] = pd.Series(None, index=frame.index, dtype="object")
+    problems = Problems()
+    unreadable = frame.index[frame[PROBLEM].notna()]
+    problems.add(unreadable, "record", frame[PROBLEM], frame[PROBLEM_VALUE])
+
+    duplicate = frame.duplicated(["source_id", "source_record_id"], keep="first")
+    problems.add(
+        frame.index[duplicate],
+        "source_record_id",
+        "duplicate record id in this feed (the first record with it is kept)",
+        frame["source_record_id"],
+    )
+
+    _providers(frame, registry, problems)
+    for field in ("provider_country", "awarding_body_country"):
+        _lookup(frame, field, codes.country_code, problems, "unknown country")
+    frame["awarding_body_name"] = frame["awarding_body_name"].fillna(frame["provider_name"])
+    frame["awarding_body_country"] = frame["awarding_body_country"].fillna(
+        frame["provider_country"]
+    )
+    _lookup(frame, "title_language", codes.language_code, problems, "unknown language")
+    _languages(frame, problems)
+    _lookup(frame, "price_currency", codes.currency_code, problems, "unknown currency")
+    _lookup(
+        frame,
+        "participation_form",
+        codes.participation_form,
+        problems,
+        "unknown form of participation (online, onsite or blended)",
+    )
+    for field in ("ects", "workload_hours", "price_amount"):
+        _numbers(frame, field, problems)
+    for field in ("eqf_level", "isced_level"):
+        _levels(frame, field, problems)
+    for field in ("start_date", "end_date"):
+        _dates(frame, field, problems)
+    _expiry(frame, problems)
+    _isced_f(frame, problems)
+    for name in ("learning_outcomes", "stackable_into"):
+        frame[name] = frame[name].astype("object")
+
+    keep = [
+        *RECORD_KEYS,
+        *(c for c in COLUMN_NAMES if COLUMNS_BY_NAME[c].mappable),
+        "provider_trusted",
+    ]
+    return frame[keep], problems.frame()

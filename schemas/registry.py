@@ -1,0 +1,221 @@
+"""The registry of providers and sources (spec section 2), loaded and checked strictly.
+
+Every problem is reported at once, each naming the source (or provider) and the key, so that an
+agency can fix its registry in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from schemas.canonical import MAPPABLE_FIELDS, REQUIRED_SOURCE_FIELDS
+from schemas.codes import country_code
+
+ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+TABULAR_FORMATS = ("csv", "json", "xml")
+
+
+class RegistryError(ValueError):
+    """The registry file cannot be used; the message lists every problem found."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Identifiers(_Strict):
+    schac: str | None = None
+    erasmus: str | None = None
+    deqar: str | None = None
+    pic: str | None = None
+
+
+class Provider(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    country: str
+    aliases: tuple[str, ...] = ()
+    identifiers: Identifiers = Identifiers()
+    trusted: bool = False
+
+    @field_validator("country")
+    @classmethod
+    def _iso_country(cls, value: str) -> str:
+        code = country_code(value)
+        if code is None:
+            raise ValueError(f"{value!r} is not an ISO 3166-1 country code or name")
+        return code
+
+
+class Auth(_Strict):
+    """A secret header read from the environment at fetch time; the registry never holds it."""
+
+    header: str = Field(min_length=1)
+    env: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    prefix: str = ""
+
+
+class SourceOptions(_Strict):
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    decimal: Literal[".", ","] = "."
+    list_separator: str | None = None
+    records: str = ""
+    next: str | None = None
+    max_pages: int = Field(default=1000, ge=1)
+    record: str | None = None
+    namespaces: dict[str, str] = {}
+
+    @field_validator("delimiter")
+    @classmethod
+    def _one_char(cls, value: str) -> str:
+        if len(value) != 1:
+            raise ValueError("must be a single character")
+        return value
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        import codecs
+
+        try:
+            codecs.lookup(value)
+        except LookupError as exc:
+            raise ValueError(f"unknown encoding {value!r}") from exc
+        return value
+
+
+class Source(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    provider: str = Field(pattern=ID_PATTERN)
+    url: str = Field(min_length=1)
+    format: Literal["csv", "json", "xml"]
+    options: SourceOptions = SourceOptions()
+    mapping: dict[str, str] = {}
+    defaults: dict[str, Any] = {}
+    auth: Auth | None = None
+
+    @field_validator("mapping")
+    @classmethod
+    def _known_mapping_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(MAPPABLE_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown canonical field(s) {unknown}")
+        empty = sorted(k for k, v in value.items() if not str(v).strip())
+        if empty:
+            raise ValueError(f"empty path for {empty}")
+        return value
+
+    @field_validator("defaults")
+    @classmethod
+    def _known_default_fields(cls, value: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(value) - set(MAPPABLE_FIELDS) - {"source_record_id"})
+        if unknown:
+            raise ValueError(f"unknown canonical field(s) {unknown}")
+        return value
+
+    @model_validator(mode="after")
+    def _required_fields_mapped(self) -> Source:
+        missing = [
+            f for f in REQUIRED_SOURCE_FIELDS if f not in self.mapping and f not in self.defaults
+        ]
+        if missing:
+            raise ValueError(f"mapping lacks required field(s) {missing}")
+        if self.format == "xml" and not self.options.record:
+            raise ValueError("options.record (the record element) is required for xml")
+        return self
+
+    def fingerprint(self) -> str:
+        """Changes whenever anything that shapes parsed records changes (used by the cache)."""
+        payload = self.model_dump(mode="json", exclude={"auth"})
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class Registry(_Strict):
+    providers: tuple[Provider, ...]
+    sources: tuple[Source, ...]
+    base_dir: Path = Path(".")
+
+    @property
+    def providers_by_id(self) -> dict[str, Provider]:
+        return {p.id: p for p in self.providers}
+
+    def resolve_location(self, url: str) -> str:
+        """An http(s) URL as it is; a path relative to the registry file made absolute."""
+        if re.match(r"^https?://", url, flags=re.IGNORECASE):
+            return url
+        if re.match(r"^[a-z][a-z0-9+.-]*://", url, flags=re.IGNORECASE):
+            raise RegistryError(f"unsupported URL scheme in {url!r} (http, https or a path)")
+        path = Path(url)
+        return str(path if path.is_absolute() else (self.base_dir / path).resolve())
+
+
+def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
+    loc = list(error["loc"])
+    where = "registry"
+    if len(loc) >= 2 and loc[0] in ("providers", "sources") and isinstance(loc[1], int):
+        kind = "provider" if loc[0] == "providers" else "source"
+        entries = raw.get(loc[0]) or []
+        entry = entries[loc[1]] if loc[1] < len(entries) else {}
+        ident = entry.get("id") if isinstance(entry, dict) else None
+        where = f"{kind} {ident!r}" if ident else f"{kind} #{loc[1] + 1}"
+        loc = loc[2:]
+    key = ".".join(str(p) for p in loc) or "(entry)"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+    return f"{where}: key {key!r}: {message}"
+
+
+def parse_registry(raw: Any, base_dir: Path) -> Registry:
+    """Check a registry document (already parsed from YAML); raise RegistryError listing problems."""
+    if not isinstance(raw, dict):
+        raise RegistryError(
+            "registry: the document must be a mapping with 'providers' and 'sources'"
+        )
+    try:
+        registry = Registry.model_validate({**raw, "base_dir": base_dir})
+    except ValidationError as exc:
+        problems = [_describe(e, raw) for e in exc.errors()]
+        raise RegistryError("invalid registry:\n  " + "\n  ".join(problems)) from None
+    problems = []
+    for kind, entries in (("provider", registry.providers), ("source", registry.sources)):
+        seen: set[str] = set()
+        for entry in entries:
+            if entry.id in seen:
+                problems.append(f"{kind} {entry.id!r}: key 'id': duplicate id")
+            seen.add(entry.id)
+    provider_ids = {p.id for p in registry.providers}
+    for source in registry.sources:
+        if source.provider not in provider_ids:
+            problems.append(
+                f"source {source.id!r}: key 'provider': {source.provider!r} is not a registered provider"
+            )
+        try:
+            registry.resolve_location(source.url)
+        except RegistryError as exc:
+            problems.append(f"source {source.id!r}: key 'url': {exc}")
+    if problems:
+        raise RegistryError("invalid registry:\n  " + "\n  ".join(problems))
+    return registry
+
+
+def load_registry(path: str | Path) -> Registry:
+    """Load and check the YAML registry at `path`; relative feed paths resolve against its folder."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RegistryError(f"registry {path}: cannot be read ({exc.strerror})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RegistryError(f"registry {path}: not valid YAML ({exc})") from None
+    return parse_registry(raw, path.resolve().parent)

@@ -1,0 +1,156 @@
+"""The rules of the canonical record as a pandera schema, validated lazily over all records.
+
+Every failure case becomes a reject naming the source, the record, the field, the reason and
+the value; records with no failure are accepted. The same rules check the published catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+import pycountry
+
+from schemas.canonical import COLUMN_NAMES, RECORD_KEYS
+
+REJECT_COLUMNS = ("source_id", "source_record_id", "record_index", "field", "reason", "value")
+
+
+def _iso_countries() -> list[str]:
+    return sorted(c.alpha_2 for c in pycountry.countries)
+
+
+def _rules() -> dict[str, pa.Column]:
+    """Column rules shared by record validation and the catalogue check."""
+    countries = _iso_countries()
+    text = {"nullable": True, "required": False}
+    return {
+        "title": pa.Column(
+            str, [pa.Check.str_length(min_value=1, error="required, not empty")], nullable=False
+        ),
+        "provider_name": pa.Column(
+            str, pa.Check.str_length(min_value=1, error="required"), nullable=False
+        ),
+        "provider_country": pa.Column(
+            str, pa.Check.isin(countries, error="not an ISO 3166-1 country"), nullable=False
+        ),
+        "awarding_body_country": pa.Column(
+            str, pa.Check.isin(countries, error="not an ISO 3166-1 country"), **text
+        ),
+        "url": pa.Column(
+            str,
+            pa.Check.str_matches(r"(?i)^https?://[^\s/$.?#][^\s]*$", error="not an http(s) URL"),
+            **text,
+        ),
+        "ects": pa.Column(float, pa.Check.in_range(1, 59, error="ECTS must be 1 to 59"), **text),
+        "workload_hours": pa.Column(float, pa.Check.gt(0, error="hours must be > 0"), **text),
+        "price_amount": pa.Column(float, pa.Check.ge(0, error="price must be >= 0"), **text),
+        "eqf_level": pa.Column(
+            "Int64", pa.Check.in_range(1, 8, error="EQF level must be 1 to 8"), coerce=True, **text
+        ),
+        "isced_level": pa.Column(
+            "Int64",
+            pa.Check.in_range(0, 8, error="ISCED 2011 level must be 0 to 8"),
+            coerce=True,
+            **text,
+        ),
+        "qf_ehea_cycle": pa.Column(
+            str,
+            pa.Check.isin(["short", "first", "second", "third"], error="not a QF-EHEA cycle"),
+            **text,
+        ),
+        "participation_form": pa.Column(
+            str,
+            pa.Check.isin(["online", "onsite", "blended"], error="not online, onsite or blended"),
+            **text,
+        ),
+    }
+
+
+END_BEFORE_START = "end date before start date"
+
+
+def _end_not_before_start(frame: pd.DataFrame) -> pd.Series:
+    return (
+        frame["end_date"].isna()
+        | frame["start_date"].isna()
+        | (frame["end_date"] >= frame["start_date"])
+    )
+
+
+def record_schema() -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        _rules(),
+        checks=[pa.Check(_end_not_before_start, error=END_BEFORE_START)],
+        strict=False,
+        name="canonical record",
+    )
+
+
+def catalogue_schema() -> pa.DataFrameSchema:
+    """The published `microcredentials` table: record rules, every column, identity rules."""
+    return record_schema().add_columns(
+        {
+            "credential_id": pa.Column(str, unique=True, nullable=False),
+            "completeness": pa.Column(float, pa.Check.in_range(0, 1)),
+            "status": pa.Column(str, pa.Check.isin(["active", "withdrawn"])),
+            "source_count": pa.Column("int32", pa.Check.ge(1)),
+        }
+    )
+
+
+@dataclass
+class ValidationResult:
+    accepted: pd.DataFrame
+    rejects: pd.DataFrame
+
+
+def schema_failures(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Failure cases as (row, field, reason, value); empty when the frame is valid."""
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        column_cases = pd.DataFrame(
+            {
+                "row": cases["index"],
+                "field": cases["column"],
+                "reason": cases["check"].astype(str),
+                "value": cases["failure_case"].map(lambda v: None if pd.isna(v) else str(v)),
+            }
+        )
+        # A frame-wide check reports every column of a failing row; report the row once.
+        wide = (cases["schema_context"] == "DataFrameSchema") & (cases["check"] == END_BEFORE_START)
+        rows = cases.loc[wide, "index"].dropna().unique()
+        dates = frame.loc[rows, ["start_date", "end_date"]]
+        date_cases = pd.DataFrame(
+            {
+                "row": rows,
+                "field": "end_date",
+                "reason": END_BEFORE_START,
+                "value": dates["start_date"].dt.strftime("%Y-%m-%d").to_numpy()
+                + " > "
+                + dates["end_date"].dt.strftime("%Y-%m-%d").to_numpy(),
+            }
+        )
+        return pd.concat([column_cases[~wide], date_cases], ignore_index=True)
+    return pd.DataFrame(columns=["row", "field", "reason", "value"])
+
+
+def validate_records(normalised: pd.DataFrame, problems: pd.DataFrame) -> ValidationResult:
+    """Split normalised records into accepted ones and rejects (one row per problem found)."""
+    failures = schema_failures(normalised, record_schema())
+    failures = failures[failures["row"].notna()]
+    failures = failures.assign(
+        reason=failures["reason"].replace({"not_nullable": "required field is missing"})
+    )
+    found = pd.concat([problems, failures], ignore_index=True)
+    found["row"] = found["row"].astype("int64")
+    keys = normalised.loc[found["row"], list(RECORD_KEYS)].reset_index(drop=True)
+    rejects = pd.concat([keys, found[["field", "reason", "value"]].reset_index(drop=True)], axis=1)
+    rejects = rejects.drop_duplicates(["source_id", "record_index", "field", "reason"])
+    rejects = rejects.sort_values(["source_id", "record_index", "field"], kind="stable")
+    accepted = normalised.drop(index=found["row"].unique())
+    columns = [*RECORD_KEYS, *(c for c in COLUMN_NAMES if c in accepted), "provider_trusted"]
+    return ValidationResult(accepted[list(dict.fromkeys(columns))], rejects.reset_index(drop=True))
