@@ -18,7 +18,11 @@ def run() -> int:
 
     job = defs.resolve_job_def("aggregate_catalogue")
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
     if not result.success:
         print(
             "The aggregation run failed; see the Dagster UI (make ui) for the step logs.",

@@ -86,6 +86,20 @@ def isced_f_labels() -> dict[str, str]:
         return {row["code"]: row["label"] for row in csv.DictReader(handle)}
 
 
+@cache
+def _isced_f_by_label() -> dict[str, str]:
+    return {fold(label): code for code, label in isced_f_labels().items()}
+
+
+def isced_f_code(value: str) -> str | None:
+    """An ISCED-F 2013 code from a code, an EU/ESCO URI or the English label; None if unknown."""
+    text = value.strip()
+    code = text.rstrip("/").rsplit("/", 1)[-1] if "://" in text else text
+    if code in isced_f_labels():
+        return code
+    return _isced_f_by_label().get(fold(text))
+
+
 def country_code(value: str) -> str | None:
     return _countries().get(fold(value))
 
@@ -111,4 +125,5 @@ def map_distinct(values: pd.Series, lookup: Callable[[str], str | None]) -> pd.S
     """Apply `lookup` to each distinct non-null value once; nulls stay null, misses become null."""
     distinct = values.dropna().unique()
     table = {v: lookup(v) for v in distinct}
-    return values.map(table).astype("object").where(values.notna(), None)
+    mapped = values.map(table).astype("object")
+    return mapped.where(mapped.notna(), None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from schemas import codes
@@ -22,9 +23,6 @@ _ISO_DURATION = r"P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\
 _LEVEL = re.compile(
     r"^(?:http://data\.europa\.eu/snb/(?:eqf|isced)/)?(?:(?:eqf|isced)\s*)?(?:level\s*)?(\d{1,2})(?:\.0+)?$",
     flags=re.IGNORECASE,
-)
-_ISCED_F = re.compile(
-    r"^(?:https?://data\.europa\.eu/(?:snb|esco)/isced-f/)?(\d{2,4})$", re.IGNORECASE
 )
 _DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
 
@@ -41,7 +39,7 @@ class Problems:
         """`reason` is one text for all rows, or a column holding each row's reason."""
         if len(rows) == 0:
             return
-        shown = values.loc[rows].map(_as_text).to_numpy() if values is not None else None
+        shown = values.loc[rows].map(as_text).to_numpy() if values is not None else None
         reasons = reason.loc[rows].to_numpy() if isinstance(reason, pd.Series) else reason
         self._parts.append(
             pd.DataFrame({"row": rows, "field": field, "reason": reasons, "value": shown})
@@ -53,11 +51,14 @@ class Problems:
         return pd.concat(self._parts, ignore_index=True)
 
 
-def _as_text(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+def as_text(value: object) -> str | None:
+    """A value as a reject shows it: lists joined with ' | ', nulls as None, at most 500 chars."""
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | np.ndarray):
         return " | ".join(map(str, value))
+    if isinstance(value, float) and np.isnan(value):
+        return None
     return str(value)[:500]
 
 
@@ -112,15 +113,11 @@ def _languages(frame: pd.DataFrame, problems: Problems) -> None:
 
 def _isced_f(frame: pd.DataFrame, problems: Problems) -> None:
     raw = frame["isced_f_code"]
-    code = raw.astype("object").str.extract(_ISCED_F, expand=False)
-    labels = codes.isced_f_labels()
-    label = code.map(labels)
-    problems.add(
-        raw.index[raw.notna() & label.isna()], "isced_f_code", "unknown ISCED-F 2013 code", raw
-    )
-    frame["isced_f_code"] = code.where(label.notna(), None)
-    given_label = frame["isced_f_label"]
-    frame["isced_f_label"] = label.where(label.notna(), given_label.where(raw.isna(), None))
+    code = codes.map_distinct(raw, codes.isced_f_code)
+    problems.add(raw.index[raw.notna() & code.isna()], "isced_f_code", "unknown ISCED-F 2013 code", raw)
+    frame["isced_f_code"] = code
+    label = code.map(codes.isced_f_labels())
+    frame["isced_f_label"] = label.where(label.notna(), frame["isced_f_label"].where(raw.isna(), None))
 
 
 def _expiry(frame: pd.DataFrame, problems: Problems) -> None:

@@ -171,7 +171,43 @@ def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         message = "unknown key"
+    elif error["type"] == "string_pattern_mismatch" and key.endswith(("id", "provider")):
+        message = f"{error.get('input')!r} must be lowercase letters, digits and '-'"
     return f"{where}: key {key!r}: {message}"
+
+
+def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
+    """Duplicate ids, unknown providers and unusable URLs, read from the raw document so that
+    they are reported together with the field-level problems."""
+    problems = []
+    entries = {
+        kind: [e for e in raw.get(key) or [] if isinstance(e, dict)]
+        for kind, key in (("provider", "providers"), ("source", "sources"))
+    }
+    for kind, items in entries.items():
+        seen: set[str] = set()
+        for entry in items:
+            ident = entry.get("id")
+            if ident in seen:
+                problems.append(f"{kind} {ident!r}: key 'id': duplicate id")
+            seen.add(ident)
+    provider_ids = {e.get("id") for e in entries["provider"]}
+    for source in entries["source"]:
+        provider = source.get("provider")
+        if provider is not None and provider not in provider_ids:
+            problems.append(
+                f"source {source.get('id')!r}: key 'provider': {provider!r} is not a registered provider"
+            )
+        url = source.get("url")
+        if (
+            isinstance(url, str)
+            and re.match(r"^[a-z][a-z0-9+.-]*://", url, re.IGNORECASE)
+            and not re.match(r"^https?://", url, re.IGNORECASE)
+        ):
+            problems.append(
+                f"source {source.get('id')!r}: key 'url': unsupported URL scheme in {url!r} (http, https or a path)"
+            )
+    return problems
 
 
 def parse_registry(raw: Any, base_dir: Path) -> Registry:
@@ -180,29 +216,14 @@ def parse_registry(raw: Any, base_dir: Path) -> Registry:
         raise RegistryError(
             "registry: the document must be a mapping with 'providers' and 'sources'"
         )
+    problems = []
+    registry = None
     try:
         registry = Registry.model_validate({**raw, "base_dir": base_dir})
     except ValidationError as exc:
-        problems = [_describe(e, raw) for e in exc.errors()]
-        raise RegistryError("invalid registry:\n  " + "\n  ".join(problems)) from None
-    problems = []
-    for kind, entries in (("provider", registry.providers), ("source", registry.sources)):
-        seen: set[str] = set()
-        for entry in entries:
-            if entry.id in seen:
-                problems.append(f"{kind} {entry.id!r}: key 'id': duplicate id")
-            seen.add(entry.id)
-    provider_ids = {p.id for p in registry.providers}
-    for source in registry.sources:
-        if source.provider not in provider_ids:
-            problems.append(
-                f"source {source.id!r}: key 'provider': {source.provider!r} is not a registered provider"
-            )
-        try:
-            registry.resolve_location(source.url)
-        except RegistryError as exc:
-            problems.append(f"source {source.id!r}: key 'url': {exc}")
-    if problems:
+        problems += [_describe(e, raw) for e in exc.errors()]
+    problems += _cross_reference_problems(raw)
+    if problems or registry is None:
         raise RegistryError("invalid registry:\n  " + "\n  ".join(problems))
     return registry
 

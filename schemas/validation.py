@@ -13,6 +13,7 @@ import pandera.pandas as pa
 import pycountry
 
 from schemas.canonical import COLUMN_NAMES, RECORD_KEYS
+from schemas.normalise import as_text
 
 REJECT_COLUMNS = ("source_id", "source_record_id", "record_index", "field", "reason", "value")
 
@@ -117,7 +118,7 @@ def schema_failures(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataF
                 "row": cases["index"],
                 "field": cases["column"],
                 "reason": cases["check"].astype(str),
-                "value": cases["failure_case"].map(lambda v: None if pd.isna(v) else str(v)),
+                "value": cases["failure_case"].map(as_text),
             }
         )
         # A frame-wide check reports every column of a failing row; report the row once.
@@ -143,8 +144,15 @@ def validate_records(normalised: pd.DataFrame, problems: pd.DataFrame) -> Valida
     failures = schema_failures(normalised, record_schema())
     failures = failures[failures["row"].notna()]
     failures = failures.assign(
-        reason=failures["reason"].replace({"not_nullable": "required field is missing"})
+        row=failures["row"].astype("int64"),
+        reason=failures["reason"].replace({"not_nullable": "required field is missing"}),
     )
+    # A value normalisation could not read is null by now: report the first reason only, and
+    # nothing more for a record that could not be read at all.
+    known = pd.MultiIndex.from_frame(problems[["row", "field"]].astype({"row": "int64"}))
+    unreadable = problems.loc[problems["field"] == "record", "row"]
+    repeated = pd.MultiIndex.from_frame(failures[["row", "field"]]).isin(known)
+    failures = failures[~repeated & ~failures["row"].isin(unreadable)]
     found = pd.concat([problems, failures], ignore_index=True)
     found["row"] = found["row"].astype("int64")
     keys = normalised.loc[found["row"], list(RECORD_KEYS)].reset_index(drop=True)

@@ -1,4 +1,5 @@
 from dagster import (
+    AssetSelection,
     DefaultScheduleStatus,
     Definitions,
     ScheduleDefinition,
@@ -11,7 +12,7 @@ from pipelines.catalogue.checks import completeness_check, nothing_lost_check, s
 
 aggregate_catalogue = define_asset_job(
     "aggregate_catalogue",
-    selection="*",
+    selection=AssetSelection.all(),
     description="Read every source, validate, publish the catalogue (Parquet and DuckDB).",
     executor_def=in_process_executor,
 )
