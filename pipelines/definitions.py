@@ -2,12 +2,16 @@
 
 from dagster import Definitions
 
-from pipelines.catalogue.definitions import defs as catalogue_defs
-from pipelines.feeds.definitions import defs as feeds_defs
+from pipelines.catalogue import definitions as catalogue
+from pipelines.feeds import definitions as feeds
 from pipelines.settings import CatalogueSettings
 
-defs = Definitions.merge(
-    feeds_defs,
-    catalogue_defs,
-    Definitions(resources={"settings": CatalogueSettings.from_env()}),
-)
+
+def build_definitions(settings: CatalogueSettings) -> Definitions:
+    """All definitions bound to one registry and catalogue folder (tests pass their own)."""
+    return Definitions.merge(
+        feeds.defs, catalogue.defs, Definitions(resources={"settings": settings})
+    )
+
+
+defs = build_definitions(CatalogueSettings.from_env())

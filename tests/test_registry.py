@@ -33,7 +33,12 @@ def refused(raw: dict) -> str:
 
 def test_fixture_registry_loads_with_paths_relative_to_its_file():
     registry = load_registry(FIXTURES / "registry.yaml")
-    assert [s.id for s in registry.sources] == ["graz-csv", "register-json", "paged-json", "exemple-xml"]
+    assert [s.id for s in registry.sources] == [
+        "graz-csv",
+        "register-json",
+        "paged-json",
+        "exemple-xml",
+    ]
     location = registry.resolve_location(registry.sources[0].url)
     assert location == str((FIXTURES / "feeds" / "graz.csv").resolve())
     assert registry.providers_by_id["fr-exemple"].country == "FR"  # written "France"
@@ -70,7 +75,9 @@ def test_bad_country_is_refused(country):
     assert "provider 'at-graz': key 'country'" in refused(raw)
 
 
-@pytest.mark.parametrize(("given", "stored"), [("EL", "GR"), ("UK", "GB"), ("Deutschland", "DE"), ("fr", "FR")])
+@pytest.mark.parametrize(
+    ("given", "stored"), [("EL", "GR"), ("UK", "GB"), ("Deutschland", "DE"), ("fr", "FR")]
+)
 def test_country_spellings_are_stored_as_iso_alpha2(given, stored):
     raw = minimal()
     raw["providers"][0]["country"] = given
@@ -80,7 +87,9 @@ def test_country_spellings_are_stored_as_iso_alpha2(given, stored):
 def test_missing_mapping_for_required_field_is_refused():
     raw = minimal()
     raw["sources"][0]["mapping"] = {"ects": "ECTS"}
-    assert "source 'graz-csv': key '(entry)': mapping lacks required field(s) ['title']" in refused(raw)
+    assert "source 'graz-csv': key '(entry)': mapping lacks required field(s) ['title']" in refused(
+        raw
+    )
 
 
 def test_title_given_by_defaults_satisfies_the_requirement():
@@ -93,8 +102,14 @@ def test_title_given_by_defaults_satisfies_the_requirement():
 def test_bad_ids_unknown_provider_and_scheme_are_refused():
     raw = minimal()
     raw["sources"][0]["id"] = "../etc"
-    raw["sources"].append({**minimal()["sources"][0], "id": "other", "provider": "nobody",
-                           "url": "file:///etc/passwd"})
+    raw["sources"].append(
+        {
+            **minimal()["sources"][0],
+            "id": "other",
+            "provider": "nobody",
+            "url": "file:///etc/passwd",
+        }
+    )
     message = refused(raw)
     assert "source '../etc': key 'id'" in message
     assert "source 'other': key 'provider': 'nobody' is not a registered provider" in message

@@ -17,15 +17,31 @@ from schemas.validation import validate_records
 REGISTRY = parse_registry(
     {
         "providers": [
-            {"id": "at-graz", "name": "Graz University", "country": "AT", "aliases": ["TU Graz"],
-             "identifiers": {"erasmus": "A GRAZ02"}, "trusted": True},
+            {
+                "id": "at-graz",
+                "name": "Graz University",
+                "country": "AT",
+                "aliases": ["TU Graz"],
+                "identifiers": {"erasmus": "A GRAZ02"},
+                "trusted": True,
+            },
             {"id": "nl-agg", "name": "Dutch Register", "country": "NL"},
         ],
         "sources": [
-            {"id": "graz", "provider": "at-graz", "url": "x.csv", "format": "csv",
-             "mapping": {"title": "t"}},
-            {"id": "agg", "provider": "nl-agg", "url": "x.json", "format": "json",
-             "mapping": {"title": "t"}},
+            {
+                "id": "graz",
+                "provider": "at-graz",
+                "url": "x.csv",
+                "format": "csv",
+                "mapping": {"title": "t"},
+            },
+            {
+                "id": "agg",
+                "provider": "nl-agg",
+                "url": "x.json",
+                "format": "json",
+                "mapping": {"title": "t"},
+            },
         ],
     },
     Path("."),
@@ -34,8 +50,18 @@ REGISTRY = parse_registry(
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("AT", "AT"), ("at", "AT"), ("AUT", "AT"), ("Austria", "AT"), ("Österreich", "AT"),
-     ("EL", "GR"), ("UK", "GB"), ("Scotland", "GB"), (" france ", "FR"), ("Atlantis", None)],
+    [
+        ("AT", "AT"),
+        ("at", "AT"),
+        ("AUT", "AT"),
+        ("Austria", "AT"),
+        ("Österreich", "AT"),
+        ("EL", "GR"),
+        ("UK", "GB"),
+        ("Scotland", "GB"),
+        (" france ", "FR"),
+        ("Atlantis", None),
+    ],
 )
 def test_country_codes(value, expected):
     assert codes.country_code(value) == expected
@@ -43,9 +69,22 @@ def test_country_codes(value, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("en", "en"), ("EN", "en"), ("eng", "en"), ("English", "en"), ("Deutsch", "de"),
-     ("ger", "de"), ("français", "fr"), ("Francais", "fr"), ("en-GB", "en"), ("de_AT", "de"),
-     ("polski", "pl"), ("Nederlands", "nl"), ("Klingon", None), ("xx", None)],
+    [
+        ("en", "en"),
+        ("EN", "en"),
+        ("eng", "en"),
+        ("English", "en"),
+        ("Deutsch", "de"),
+        ("ger", "de"),
+        ("français", "fr"),
+        ("Francais", "fr"),
+        ("en-GB", "en"),
+        ("de_AT", "de"),
+        ("polski", "pl"),
+        ("Nederlands", "nl"),
+        ("Klingon", None),
+        ("xx", None),
+    ],
 )
 def test_language_codes(value, expected):
     assert codes.language_code(value) == expected
@@ -53,10 +92,18 @@ def test_language_codes(value, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("Online", "online"), ("e-learning", "online"), ("On campus", "onsite"), ("Präsenz", "onsite"),
-     ("face-to-face", "onsite"), ("présentiel", "onsite"), ("hybrid", "blended"),
-     ("Blended learning", "blended"), ("http://data.europa.eu/snb/learning-assessment/920fbb3cbe", "online"),
-     ("self-paced", None)],
+    [
+        ("Online", "online"),
+        ("e-learning", "online"),
+        ("On campus", "onsite"),
+        ("Präsenz", "onsite"),
+        ("face-to-face", "onsite"),
+        ("présentiel", "onsite"),
+        ("hybrid", "blended"),
+        ("Blended learning", "blended"),
+        ("http://data.europa.eu/snb/learning-assessment/920fbb3cbe", "online"),
+        ("self-paced", None),
+    ],
 )
 def test_participation_forms(value, expected):
     assert codes.participation_form(value) == expected
@@ -73,28 +120,53 @@ def test_currency_codes_and_isced_list():
 
 def test_map_distinct_keeps_nulls_and_misses_as_null():
     values = pd.Series(["de", None, "Deutsch", "??", "de"])
-    assert codes.map_distinct(values, codes.language_code).tolist() == ["de", None, "de", None, "de"]
+    assert codes.map_distinct(values, codes.language_code).tolist() == [
+        "de",
+        None,
+        "de",
+        None,
+        "de",
+    ]
 
 
 def source(**overrides):
-    raw = {"id": "graz", "provider": "at-graz", "url": "x.csv", "format": "csv",
-           "mapping": {"source_record_id": "id", "title": "t", "ects": "e",
-                       "learning_outcomes": "lo", "languages": "l"}}
+    raw = {
+        "id": "graz",
+        "provider": "at-graz",
+        "url": "x.csv",
+        "format": "csv",
+        "mapping": {
+            "source_record_id": "id",
+            "title": "t",
+            "ects": "e",
+            "learning_outcomes": "lo",
+            "languages": "l",
+        },
+    }
     raw.update(overrides)
-    registry = parse_registry({"providers": [{"id": "at-graz", "name": "G", "country": "AT"}],
-                               "sources": [raw]}, Path("."))
+    registry = parse_registry(
+        {"providers": [{"id": "at-graz", "name": "G", "country": "AT"}], "sources": [raw]},
+        Path("."),
+    )
     return registry.sources[0]
 
 
 def test_mapping_decimal_commas_lists_defaults_and_problems():
     parsed = ParsedFeed(
-        {"id": ["1", "2", None], "t": ["  Einführung ", "Zwei", ["A", "B"]],
-         "e": ["2,5", "1.234,5", "3"], "lo": ["a | b", None, ["x", " y "]], "l": [None, "en", None]},
+        {
+            "id": ["1", "2", None],
+            "t": ["  Einführung ", "Zwei", ["A", "B"]],
+            "e": ["2,5", "1.234,5", "3"],
+            "lo": ["a | b", None, ["x", " y "]],
+            "l": [None, "en", None],
+        },
         3,
         [RowProblem(3, "row has 4 fields, the header has 5", "raw text")],
     )
-    frame = map_source_fields(parsed, source(
-        options={"decimal": ",", "list_separator": "|"}, defaults={"languages": ["de"]}))
+    frame = map_source_fields(
+        parsed,
+        source(options={"decimal": ",", "list_separator": "|"}, defaults={"languages": ["de"]}),
+    )
     assert frame["title"].tolist()[:2] == ["Einführung", "Zwei"]
     assert frame["ects"].tolist()[:3] == ["2.5", "1234.5", "3"]
     assert frame["learning_outcomes"].tolist()[:3] == [["a", "b"], None, ["x", "y"]]
@@ -150,10 +222,18 @@ VALID = {"source_id": "graz", "title": "Data Literacy", "ects": "5"}
         ({"url": "ftp://example.org/x"}, "url", "not an http(s) URL"),
         ({"price_amount": "-1"}, "price_amount", "price must be >= 0"),
         ({"price_currency": "ECU"}, "price_currency", "unknown currency"),
-        ({"start_date": "2026-10-01", "end_date": "2026-09-01"}, "end_date", "end date before start date"),
+        (
+            {"start_date": "2026-10-01", "end_date": "2026-09-01"},
+            "end_date",
+            "end date before start date",
+        ),
         ({"start_date": "31/31/2026"}, "start_date", "not a date (use YYYY-MM-DD)"),
         ({"languages": ["en", "Klingon"]}, "languages", "unknown language"),
-        ({"participation_form": "self-paced"}, "participation_form", "unknown form of participation (online, onsite or blended)"),
+        (
+            {"participation_form": "self-paced"},
+            "participation_form",
+            "unknown form of participation (online, onsite or blended)",
+        ),
         ({"isced_f_code": "0618"}, "isced_f_code", "unknown ISCED-F 2013 code"),
         ({"expiry": "soon"}, "expiry", "not an ISO 8601 date or duration"),
         ({"workload_hours": "0"}, "workload_hours", "hours must be > 0"),
@@ -172,12 +252,24 @@ def test_invalid_values_are_rejected_with_field_reason_and_value(change, field, 
 
 
 def test_normalised_values_of_an_accepted_record():
-    result = validate([{
-        **VALID, "ects": "2.5", "languages": ["English", "DE"], "title_language": "eng",
-        "participation_form": "Hybrid", "start_date": "01.09.2026", "end_date": "2026-12-31",
-        "eqf_level": "EQF level 6", "isced_f_code": "http://data.europa.eu/snb/isced-f/0613",
-        "expiry": "p2y", "price_amount": "450", "price_currency": "€",
-    }])
+    result = validate(
+        [
+            {
+                **VALID,
+                "ects": "2.5",
+                "languages": ["English", "DE"],
+                "title_language": "eng",
+                "participation_form": "Hybrid",
+                "start_date": "01.09.2026",
+                "end_date": "2026-12-31",
+                "eqf_level": "EQF level 6",
+                "isced_f_code": "http://data.europa.eu/snb/isced-f/0613",
+                "expiry": "p2y",
+                "price_amount": "450",
+                "price_currency": "€",
+            }
+        ]
+    )
     row = result.accepted.iloc[0]
     assert result.rejects.empty
     assert row["ects"] == 2.5
@@ -186,7 +278,10 @@ def test_normalised_values_of_an_accepted_record():
     assert row["participation_form"] == "blended"
     assert row["start_date"] == pd.Timestamp("2026-09-01")
     assert row["eqf_level"] == 6
-    assert (row["isced_f_code"], row["isced_f_label"]) == ("0613", "Software and applications development and analysis")
+    assert (row["isced_f_code"], row["isced_f_label"]) == (
+        "0613",
+        "Software and applications development and analysis",
+    )
     assert row["expiry"] == "P2Y"
     assert row["price_currency"] == "EUR"
     assert row["provider_id"] == "at-graz" and row["provider_country"] == "AT"
@@ -194,12 +289,14 @@ def test_normalised_values_of_an_accepted_record():
 
 
 def test_providers_resolve_by_alias_identifier_or_stay_unregistered():
-    result = validate([
-        {"source_id": "agg", "title": "A", "provider_name": "tu graz"},
-        {"source_id": "agg", "title": "B", "provider_name": "A GRAZ02"},
-        {"source_id": "agg", "title": "C", "provider_name": "Hogeschool Onbekend"},
-        {"source_id": "agg", "title": "D"},
-    ])
+    result = validate(
+        [
+            {"source_id": "agg", "title": "A", "provider_name": "tu graz"},
+            {"source_id": "agg", "title": "B", "provider_name": "A GRAZ02"},
+            {"source_id": "agg", "title": "C", "provider_name": "Hogeschool Onbekend"},
+            {"source_id": "agg", "title": "D"},
+        ]
+    )
     rows = result.accepted.set_index("title")
     assert rows.loc["A", "provider_id"] == rows.loc["B", "provider_id"] == "at-graz"
     assert rows.loc["A", "provider_country"] == "AT"
@@ -210,30 +307,60 @@ def test_providers_resolve_by_alias_identifier_or_stay_unregistered():
 
 
 def test_duplicate_record_id_in_one_feed_keeps_the_first():
-    result = validate([{**VALID, "source_record_id": "X"}, {**VALID, "source_record_id": "X"},
-                       {**VALID, "source_id": "agg", "source_record_id": "X"}])
+    result = validate(
+        [
+            {**VALID, "source_record_id": "X"},
+            {**VALID, "source_record_id": "X"},
+            {**VALID, "source_id": "agg", "source_record_id": "X"},
+        ]
+    )
     assert len(result.accepted) == 2
     assert result.rejects[["record_index", "field"]].values.tolist() == [[1, "source_record_id"]]
 
 
 def test_unreadable_records_are_rejected_with_the_parser_reason():
-    frame = records([VALID, {"source_id": "graz", PROBLEM: "row has 4 fields, the header has 5",
-                             "parse_problem_value": "a;b;c;d"}])
+    frame = records(
+        [
+            VALID,
+            {
+                "source_id": "graz",
+                PROBLEM: "row has 4 fields, the header has 5",
+                "parse_problem_value": "a;b;c;d",
+            },
+        ]
+    )
     normalised, problems = normalise_records(frame, REGISTRY)
     result = validate_records(normalised, problems)
     assert result.rejects[["field", "reason", "value"]].values.tolist() == [
-        ["record", "row has 4 fields, the header has 5", "a;b;c;d"]]
+        ["record", "row has 4 fields, the header has 5", "a;b;c;d"]
+    ]
 
 
 def test_completeness_counts_constitutive_elements():
-    result = validate([
-        {**VALID, "learning_outcomes": ["o"], "assessment_type": "exam", "quality_assurance": "ESG",
-         "eqf_level": "6", "isced_f_code": "0613", "participation_form": "online",
-         "access_requirements": "none"},
-        {**VALID},
-    ])
+    result = validate(
+        [
+            {
+                **VALID,
+                "learning_outcomes": ["o"],
+                "assessment_type": "exam",
+                "quality_assurance": "ESG",
+                "eqf_level": "6",
+                "isced_f_code": "0613",
+                "participation_form": "online",
+                "access_requirements": "none",
+            },
+            {**VALID},
+        ]
+    )
     share, missing = completeness(result.accepted.reset_index(drop=True))
     assert share.tolist() == [1.0, 0.3]
     assert missing[0] == []
-    assert missing[1] == ["learning_outcomes", "assessment", "quality_assurance", "qf_level",
-                          "subject_area", "participation_form", "access_requirements"]
+    assert missing[1] == [
+        "learning_outcomes",
+        "assessment",
+        "quality_assurance",
+        "qf_level",
+        "subject_area",
+        "participation_form",
+        "access_requirements",
+    ]

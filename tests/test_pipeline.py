@@ -1,0 +1,247 @@
+"""The whole asset graph, run as the scheduled job runs it, on a small registry served over HTTP."""
+
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from functools import partial
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+import yaml
+from dagster import DagsterInstance
+
+from pipelines.catalogue.checks import nothing_lost
+from pipelines.catalogue.publish import read_published
+from pipelines.definitions import build_definitions
+from pipelines.settings import CatalogueSettings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT = Path(__file__).parent.parent
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture
+def feed_server(tmp_path):
+    """The fixture feeds copied to a folder served on 127.0.0.1 (Last-Modified / 304 included)."""
+    feeds = tmp_path / "served"
+    shutil.copytree(FIXTURES / "feeds", feeds)
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(_QuietHandler, directory=str(feeds))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield feeds, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def catalogue(tmp_path, feed_server):
+    """A registry pointing at the feed server, and a function running the job once."""
+    feeds, base_url = feed_server
+    raw = yaml.safe_load((FIXTURES / "registry.yaml").read_text(encoding="utf-8"))
+    for source in raw["sources"]:
+        source["url"] = f"{base_url}/{Path(source['url']).name}"
+    registry = tmp_path / "providers.yaml"
+    registry.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "catalogue"
+    settings = CatalogueSettings(registry_path=str(registry), catalogue_dir=str(out))
+    instance = DagsterInstance.ephemeral()
+
+    def run(expect_success: bool = True):
+        job = build_definitions(settings).resolve_job_def("aggregate_catalogue")
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        assert result.success is expect_success
+        return result
+
+    return run, out, feeds, registry
+
+
+def latest_status(out: Path) -> pd.DataFrame:
+    status = read_published(out)["feed_status"]
+    return status[status["run_at"] == status["run_at"].max()].set_index("source_id")
+
+
+def test_first_run_publishes_every_table_and_loses_nothing(catalogue):
+    run, out, _, _ = catalogue
+    result = run()
+    tables = read_published(out)
+    mc = tables["microcredentials"]
+    assert len(mc) == 10
+    assert sorted(p.name for p in (out / "parquet" / "microcredentials").iterdir()) == [
+        "provider_country=AT",
+        "provider_country=FR",
+        "provider_country=NL",
+    ]
+    assert mc["credential_id"].is_unique
+    assert set(mc["status"]) == {"active"} and set(mc["source_count"]) == {1}
+
+    rejects = tables["rejects"]
+    assert set(map(tuple, rejects[["source_record_id", "field", "reason"]].values)) == {
+        ("K-3", "title", "required field is missing"),
+        ("K-4", "ects", "ECTS must be 1 to 59"),
+        ("K-5", "end_date", "end date before start date"),
+        ("A2", "ects", "not a number"),
+        ("A3", "eqf_level", "EQF level must be 1 to 8"),
+        ("A3", "languages", "unknown language"),
+        ("X2", "url", "not an http(s) URL"),
+    }
+    assert rejects.loc[rejects["source_record_id"] == "A2", "value"].tolist() == ["five"]
+
+    counts = nothing_lost(tables)
+    assert counts["records_read"].sum() == 16
+    assert (counts["lost"] == 0).all()
+    status = latest_status(out)
+    assert status.loc["paged-json", "pages"] == 3
+    assert status.loc[
+        "graz-csv", ["records_read", "records_accepted", "records_rejected"]
+    ].tolist() == [5, 2, 3]
+
+    lineage = tables["lineage"]
+    assert len(lineage) == len(mc) and set(lineage["credential_id"]) == set(mc["credential_id"])
+
+    evaluations = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert evaluations["schema_valid"] and evaluations["nothing_lost_check"]
+    assert "completeness_check" in evaluations
+
+
+def test_duckdb_answers_with_comments(catalogue):
+    run, out, _, _ = catalogue
+    run()
+    con = duckdb.connect(str(out / "catalogue.duckdb"), read_only=True)
+    try:
+        by_country = dict(
+            con.execute(
+                "SELECT provider_country, count(*) FROM microcredentials GROUP BY 1"
+            ).fetchall()
+        )
+        assert by_country == {"AT": 2, "NL": 7, "FR": 1}
+        columns = [
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = 'microcredentials' "
+                "ORDER BY column_index"
+            ).fetchall()
+        ]
+        assert columns[:3] == ["credential_id", "title", "title_language"]
+        assert columns[-1] == "source_count"
+        comment = con.execute(
+            "SELECT comment FROM duckdb_columns() WHERE table_name = 'microcredentials' "
+            "AND column_name = 'ects'"
+        ).fetchone()[0]
+        assert "ECTS" in comment
+        assert con.execute("SELECT count(*) FROM rejects").fetchone()[0] == 7
+        assert con.execute("SELECT count(*) FROM latest_feed_status").fetchone()[0] == 4
+        graz = con.execute(
+            "SELECT title, ects, languages, learning_outcomes, start_date::VARCHAR, price_amount "
+            "FROM microcredentials WHERE source_count = 1 AND title LIKE 'Einf%'"
+        ).fetchone()
+        assert graz == (
+            "Einführung in Qualitätssicherung",
+            2.5,
+            ["de"],
+            ["Versteht QS", "Wendet Normen an"],
+            "2026-09-01",
+            450.0,
+        )
+    finally:
+        con.close()
+
+
+def test_rerun_is_unchanged_and_keeps_ids_and_first_seen(catalogue):
+    run, out, _, _ = catalogue
+    run()
+    first = read_published(out)["microcredentials"].set_index("credential_id")
+    run()
+    second = read_published(out)["microcredentials"].set_index("credential_id")
+    assert sorted(first.index) == sorted(second.index)
+    assert (second["first_seen"] == first.loc[second.index, "first_seen"]).all()
+    assert (second["last_seen"] > first.loc[second.index, "last_seen"]).all()
+    status = latest_status(out)
+    assert set(status["status"]) == {"unchanged"}
+    assert status["records_read"].sum() == 16
+    assert read_published(out)["feed_status"]["run_at"].nunique() == 2
+    assert (nothing_lost(read_published(out))["lost"] == 0).all()
+
+
+def test_a_failing_source_keeps_its_last_good_records_and_others_go_on(catalogue):
+    run, out, feeds, _ = catalogue
+    run()
+    before = read_published(out)["microcredentials"]
+    (feeds / "courses.xml").unlink()
+    (feeds / "page1.json").write_text(
+        '{"items": [{"ref": "P1-0", "name": "Paged course 1.0 (renamed)", "ects": 3}], "links": {"next": null}}',
+        encoding="utf-8",
+    )
+    run()
+    tables = read_published(out)
+    status = latest_status(out)
+    assert status.loc["exemple-xml", "status"] == "failed"
+    assert "HTTP 404" in status.loc["exemple-xml", "error"]
+    assert bool(status.loc["exemple-xml", "stale"])
+    assert status.loc["paged-json", "status"] == "ok"
+    assert status.loc["paged-json", "records_read"] == 1
+    after = tables["microcredentials"]
+    kept = after[after["provider_id"] == "fr-exemple"]
+    assert (
+        kept["title"].tolist()
+        == before.loc[before["provider_id"] == "fr-exemple", "title"].tolist()
+    )
+    assert "Paged course 1.0 (renamed)" in set(after["title"])
+
+
+def test_a_failed_run_leaves_the_previous_catalogue_whole(catalogue):
+    run, out, _, registry = catalogue
+    run()
+    release = (out / "parquet").resolve()
+    database = (out / "catalogue.duckdb").read_bytes()
+    registry.write_text(
+        registry.read_text(encoding="utf-8") + "\nunknown_key: 1\n", encoding="utf-8"
+    )
+    result = run(expect_success=False)
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "key 'unknown_key': unknown key" in str(failure.event_specific_data.error)
+    assert (out / "parquet").resolve() == release
+    assert (out / "catalogue.duckdb").read_bytes() == database
+    assert len(read_published(out)["microcredentials"]) == 10
+
+
+def test_definitions_load_and_validate(tmp_path):
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("aggregate_catalogue")
+    keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert keys == {
+        "feeds/raw_feeds",
+        "catalogue/validated_records",
+        "catalogue/parquet_release",
+        "catalogue/duckdb_database",
+    }
+    assert job.executor_def.name == "in_process"
+    schedule = defs.resolve_schedule_def("daily_aggregation")
+    assert schedule.default_status.value == "STOPPED"
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dagster"),
+            "definitions",
+            "validate",
+            "-w",
+            "workspace.yaml",
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -1,0 +1,77 @@
+"""The bundled sample registry (what `make run` aggregates) reads whole, with the documented rejects."""
+
+from pathlib import Path
+
+import pytest
+
+from connectors.cache import FeedCache
+from connectors.feeds import read_sources
+from connectors.http import FeedClient
+from pipelines.catalogue.build import validate_sources
+from schemas.registry import load_registry
+
+SAMPLE = Path(__file__).parent.parent / "data" / "providers.yaml"
+
+#: data/feeds/README.md: the records that are invalid on purpose, and why.
+EXPECTED_REJECTS = {
+    ("at-tugraz-csv", "TUG-MC-26-009", "end_date"),
+    ("de-tum-json", "TUM-ILL-MC-0150", "ects"),
+    ("de-tum-json", "TUM-ILL-MC-0155", "eqf_level"),
+    ("nl-tudelft-xml", "TUD-MC-2026-122", "url"),
+    ("nl-mc-register-json", "NLMC-2026-0042", "source_record_id"),
+    ("fr-fun-json", "course-v1:ubordeaux+28007+session02", "title"),
+    ("ie-ucd-csv", "UCD-MC-BUS40070", "provider_country"),
+    ("ie-ucd-csv", "UCD-MC-ENG40080", "ects"),
+    ("es-upv-tsv", "UPV-MC-2026-09", "ects"),
+    ("pl-uw-json", None, "price_amount"),  # the feed gives no ids: derived from content
+}
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    registry = load_registry(SAMPLE)
+    reads = read_sources(registry, FeedClient(), FeedCache(tmp_path_factory.mktemp("cache")))
+    return registry, reads, validate_sources(reads, registry)
+
+
+def test_sample_covers_the_formats_and_countries_the_issue_asks_for(sample):
+    registry, reads, _ = sample
+    assert len(registry.sources) >= 12
+    countries = {registry.providers_by_id[s.provider].country for s in registry.sources}
+    assert len(countries) >= 7
+    formats = {
+        (s.format, s.options.delimiter, s.options.encoding, s.options.decimal)
+        for s in registry.sources
+    }
+    assert ("csv", ";", "cp1252", ",") in formats
+    assert any(s.format == "json" and s.options.next for s in registry.sources)
+    assert any(s.format == "xml" and s.options.namespaces for s in registry.sources)
+    assert all(r.status == "ok" for r in reads), [(r.source_id, r.error) for r in reads]
+    assert next(r for r in reads if r.source_id == "fr-fun-json").pages == 3
+
+
+def test_sample_rejects_exactly_the_documented_records(sample):
+    _, reads, result = sample
+    found = {
+        (r.source_id, None if r.source_id == "pl-uw-json" else r.source_record_id, r.field)
+        for r in result.rejects.itertuples()
+    }
+    assert found == EXPECTED_REJECTS
+    read = sum(r.records_read for r in reads)
+    rejected = len(result.rejects[["source_id", "record_index"]].drop_duplicates())
+    assert read == 117
+    assert len(result.accepted) + rejected == read
+
+
+def test_sample_aggregator_records_resolve_to_registered_providers(sample):
+    _, _, result = sample
+    register = result.accepted[result.accepted["source_id"] == "nl-mc-register-json"].set_index(
+        "source_record_id"
+    )
+    assert (
+        register.loc["NLMC-2026-0011", "provider_id"] == "nl-tudelft"
+    )  # named by alias "TU Delft"
+    assert register.loc["NLMC-2026-0022", "provider_id"] == "nl-wur"  # "Wageningen UR"
+    saxion = register.loc["NLMC-2026-0051"]
+    assert saxion["provider_id"] is None and saxion["provider_name"].startswith("Saxion")
+    assert saxion["provider_country"] == "NL"
