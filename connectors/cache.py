@@ -59,10 +59,10 @@ class FeedCache:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             records = pd.read_parquet(records_path)
-        except (OSError, ValueError):
-            return None
-        pages = [PageState(**page) for page in meta.get("pages", [])]
-        return CachedFeed(meta.get("fingerprint", ""), pages, records)
+            pages = [PageState(**page) for page in meta.get("pages", [])]
+            return CachedFeed(str(meta.get("fingerprint", "")), pages, records)
+        except (OSError, ValueError, TypeError, AttributeError):
+            return None  # no usable cache: the feed is read in full
 
     def store(
         self, source_id: str, fingerprint: str, pages: list[PageState], records: pd.DataFrame

@@ -94,12 +94,14 @@ class SourceReader:
         result = SourceRead(source.id, "ok")
         try:
             headers = auth_headers(**source.auth.model_dump()) if source.auth else {}
-            reusable = cached is not None and cached.reusable_for(source.fingerprint())
-            if reusable and self._all_pages_unchanged(cached, headers, result):
-                result.status = "unchanged"
-                result.records = cached.records
-                return result
-            documents, parsed = self._fetch_all_pages(source, headers, result)
+            first_page = None
+            if cached is not None and cached.reusable_for(source.fingerprint()):
+                first_page = self._first_changed_page(cached, headers, result)
+                if first_page is None:
+                    result.status = "unchanged"
+                    result.records = cached.records
+                    return result
+            documents, parsed = self._fetch_all_pages(source, headers, result, first_page)
             result.records = map_source_fields(parsed, source)
             result.warnings += _empty_mappings(parsed, source)
             pages = [
@@ -121,18 +123,25 @@ class SourceReader:
         result.error = message
         result.records = cached.records if cached else None
 
-    def _all_pages_unchanged(
+    def _first_changed_page(
         self, cached: CachedFeed, headers: dict[str, str], result: SourceRead
-    ) -> bool:
-        for page in cached.pages:
+    ) -> Document | None:
+        """Ask for each cached page conditionally. None when all are unchanged; otherwise the
+        first page's new version when it is the first page that changed (so it is not fetched
+        twice), or an empty Document telling the caller to start again."""
+        for number, page in enumerate(cached.pages):
             document = self.client.fetch(page.location, page.validators, headers)
             result.pages += 1
             if not document.not_modified:
-                return False
-        return True
+                return document if number == 0 else Document(page.location, None)
+        return None
 
     def _fetch_all_pages(
-        self, source: Source, headers: dict[str, str], result: SourceRead
+        self,
+        source: Source,
+        headers: dict[str, str],
+        result: SourceRead,
+        first_page: Document | None = None,
     ) -> tuple[list[Document], ParsedFeed]:
         location: str | None = self.registry.resolve_location(source.url)
         documents: list[Document] = []
@@ -144,9 +153,15 @@ class SourceReader:
             if len(documents) >= source.options.max_pages:
                 raise FeedError(f"more than options.max_pages={source.options.max_pages} pages")
             seen.add(location)
-            document = self.client.fetch(location, None, headers)
-            assert document.body is not None
-            result.pages += 1
+            if first_page is not None and first_page.body is not None and not documents:
+                document = first_page
+            else:
+                document = self.client.fetch(location, None, headers)
+                result.pages += 1
+            if document.body is None:
+                raise FeedError(
+                    f"{location}: 304 Not Modified to a request that was not conditional"
+                )
             result.bytes_read += len(document.body)
             try:
                 page = parse_document(document.body, source)

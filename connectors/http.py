@@ -179,7 +179,7 @@ class FeedClient:
         self, url: str, validators: Validators, headers: dict[str, str], deadline: float
     ) -> Document:
         request_headers = {**validators.headers(), **headers}
-        origin = urlsplit(url).netloc
+        origin = urlsplit(url)
         for _ in range(self.limits.max_redirects + 1):
             try:
                 response = self.session.get(
@@ -196,8 +196,11 @@ class FeedClient:
             with response:
                 if response.is_redirect:
                     url = self._redirect_target(url, response)
-                    if urlsplit(url).netloc != origin:
-                        request_headers = validators.headers()  # never send credentials elsewhere
+                    target = urlsplit(url)
+                    if target.netloc != origin.netloc or (
+                        origin.scheme == "https" and target.scheme != "https"
+                    ):  # never send credentials elsewhere, nor in clear after an https origin
+                        request_headers = validators.headers()
                     continue
                 return self._read_response(url, response, deadline)
         raise FeedError(f"{url}: more than {self.limits.max_redirects} redirects")

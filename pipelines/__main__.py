@@ -63,6 +63,7 @@ def summary() -> int:
     print(
         f"  Parquet: {directory / 'parquet'}  (microcredentials/ partitioned by provider_country)"
     )
+    print("  Runs, asset checks and per-source metadata: make ui  (http://127.0.0.1:3000)")
     print("\nTry (any DuckDB client works too):")
     print(f'  make query SQL="{EXAMPLE_QUERY}"')
     print(

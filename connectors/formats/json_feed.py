@@ -65,24 +65,27 @@ def parse_json_feed(
         raise FeedFormatError("JSON nested too deeply") from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise FeedFormatError(f"not a JSON document: {exc}") from None
-    items = _walk(document, _split(records)) if records else document
-    if items is None:
-        items = []
-    if not isinstance(items, list):
-        raise FeedFormatError(f"records path {records or '(document)'!r} is not a list")
-    next_page = (
-        _walk(document, _split(next_path)) if next_path and isinstance(document, dict) else None
-    )
-    if next_page is not None and not isinstance(next_page, str):
-        raise FeedFormatError(f"next-page path {next_path!r} does not hold a link")
+    try:  # values nested just below json's own limit must not exhaust the stack either
+        items = _walk(document, _split(records)) if records else document
+        if items is None:
+            items = []
+        if not isinstance(items, list):
+            raise FeedFormatError(f"records path {records or '(document)'!r} is not a list")
+        next_page = (
+            _walk(document, _split(next_path)) if next_path and isinstance(document, dict) else None
+        )
+        if next_page is not None and not isinstance(next_page, str):
+            raise FeedFormatError(f"next-page path {next_path!r} does not hold a link")
 
-    good = [item for item in items if isinstance(item, dict)]
-    problems = [
-        RowProblem(len(good) + k, "record is not a JSON object", str(item)[:200])
-        for k, item in enumerate(i for i in items if not isinstance(i, dict))
-    ]
-    columns: dict[str, list[Any]] = {}
-    for field in dict.fromkeys(fields):
-        get = partial(_walk, keys=_split(field))
-        columns[field] = [_as_text(get(item)) for item in good]
+        good = [item for item in items if isinstance(item, dict)]
+        problems = [
+            RowProblem(len(good) + k, "record is not a JSON object", str(item)[:200])
+            for k, item in enumerate(i for i in items if not isinstance(i, dict))
+        ]
+        columns: dict[str, list[Any]] = {}
+        for field in dict.fromkeys(fields):
+            get = partial(_walk, keys=_split(field))
+            columns[field] = [_as_text(get(item)) for item in good]
+    except RecursionError:
+        raise FeedFormatError("JSON nested too deeply") from None
     return ParsedFeed(columns, len(good), problems, next_page or None)

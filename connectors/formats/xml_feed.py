@@ -30,6 +30,8 @@ class _FieldPath:
         self.elements = steps.rstrip("/") or "."
         self.attribute = _qualify(attribute, namespaces) if attribute else None
         self.namespaces = namespaces
+        if self.elements != ".":  # bad syntax or an undeclared prefix: refused now, not per record
+            etree.Element("_").findall(self.elements, namespaces)
 
     def values(self, record: etree._Element) -> list[str]:
         nodes = record.findall(self.elements, self.namespaces) if self.elements != "." else [record]
