@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from connectors.http import Validators
 
@@ -45,6 +47,19 @@ class CachedFeed:
         )
 
 
+def _read_records(path: Path) -> pd.DataFrame:
+    """Records as a fresh read gives them: lists as Python lists, text as pandas text."""
+    table = pq.read_table(path)
+    return pd.DataFrame(
+        {
+            name: column.to_pylist()
+            if pa.types.is_list(column.type) or pa.types.is_large_list(column.type)
+            else column.to_pandas()
+            for name, column in zip(table.column_names, table.columns, strict=True)
+        }
+    )
+
+
 class FeedCache:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
@@ -58,7 +73,7 @@ class FeedCache:
         meta_path, records_path = self._paths(source_id)
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            records = pd.read_parquet(records_path)
+            records = _read_records(records_path)
             pages = [PageState(**page) for page in meta.get("pages", [])]
             return CachedFeed(str(meta.get("fingerprint", "")), pages, records)
         except (OSError, ValueError, TypeError, AttributeError):

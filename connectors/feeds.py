@@ -6,6 +6,7 @@ cost no more orchestration than ten. A source that fails is reported, never rais
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -87,6 +88,8 @@ class SourceReader:
         self.registry = registry
         self.client = client
         self.cache = cache
+        # Parsing and mapping hold the GIL: one source at a time, while other threads fetch.
+        self._cpu = threading.Lock()
 
     def read(self, source: Source) -> SourceRead:
         started = time.monotonic()
@@ -102,7 +105,8 @@ class SourceReader:
                     result.records = cached.records
                     return result
             documents, parsed = self._fetch_all_pages(source, headers, result, first_page)
-            result.records = map_source_fields(parsed, source)
+            with self._cpu:
+                result.records = map_source_fields(parsed, source)
             result.warnings += _empty_mappings(parsed, source)
             pages = [
                 PageState(d.location, d.validators.etag, d.validators.last_modified)
@@ -164,7 +168,8 @@ class SourceReader:
                 )
             result.bytes_read += len(document.body)
             try:
-                page = parse_document(document.body, source)
+                with self._cpu:
+                    page = parse_document(document.body, source)
             except FeedFormatError as exc:
                 raise FeedFormatError(f"{document.location}: {exc}") from None
             documents.append(document)

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 
 USER_AGENT = "microcredential-catalogue/0.1 (+https://github.com/; batch aggregation)"
 
@@ -121,10 +122,16 @@ class FeedClient:
         limits: FetchLimits | None = None,
         session: requests.Session | None = None,
         sleep=time.sleep,
+        pool_size: int = 16,
     ) -> None:
         self.retry = retry or RetryPolicy()
         self.limits = limits or FetchLimits()
-        self.session = session or requests.Session()
+        if session is None:
+            session = requests.Session()
+            adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+        self.session = session
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.trust_env = False
         self._sleep = sleep

@@ -48,4 +48,4 @@ class CatalogueSettings(ConfigurableResource):
         return FeedCache(self.directory / "state" / "feeds")
 
     def feed_client(self) -> FeedClient:
-        return FeedClient()
+        return FeedClient(pool_size=self.max_concurrent_feeds)

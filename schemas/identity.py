@@ -9,12 +9,18 @@ import pandas as pd
 
 def stable_ids(parts: list[pd.Series], prefix: str) -> pd.Series:
     """`prefix` + 16 hex digits of BLAKE2b over the parts (joined with a unit separator)."""
-    index = parts[0].index
-    texts = parts[0].astype("object").map(_text)
-    for part in parts[1:]:
-        texts = texts + "\x1f" + part.astype("object").map(_text)
-    digests = [prefix + hashlib.blake2b(t.encode(), digest_size=8).hexdigest() for t in texts]
-    return pd.Series(digests, index=index, dtype="object")
+    columns = [_texts(part) for part in parts]
+    digests = [
+        prefix + hashlib.blake2b("\x1f".join(row).encode(), digest_size=8).hexdigest()
+        for row in zip(*columns, strict=True)
+    ]
+    return pd.Series(digests, index=parts[0].index, dtype="object")
+
+
+def _texts(part: pd.Series) -> list[str]:
+    if pd.api.types.infer_dtype(part, skipna=True) in ("string", "empty"):
+        return part.astype("object").where(part.notna(), "").tolist()
+    return part.astype("object").map(_text).tolist()
 
 
 def _text(value: object) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 from connectors.formats.base import ParsedFeed
 from schemas.canonical import LIST_FIELDS, SCALAR_FIELDS
 from schemas.identity import stable_ids
+from schemas.lists import collect_lists, explode_items
 from schemas.registry import Source
 
 #: Columns a mapped frame carries besides the canonical fields.
@@ -28,16 +29,11 @@ def _has_lists(values: pd.Series) -> bool:
 
 def _as_list_column(values: pd.Series, separator: str | None) -> pd.Series:
     """Text or lists of text -> lists of trimmed, non-empty text (None when nothing is left)."""
-    if values.isna().all():
-        return pd.Series([None] * len(values), index=values.index, dtype="object")
-    items = values.explode()
-    items = items[items.notna()].astype(str)
+    items = explode_items(values).astype("str")
     if separator:
         items = items.str.split(separator, regex=False).explode()
     items = items.str.strip()
-    items = items[items != ""]
-    grouped = items.groupby(level=0, sort=False).agg(list)
-    return grouped.reindex(values.index).astype("object").where(lambda s: s.notna(), None)
+    return collect_lists(items[items != ""], values.index)
 
 
 def _scalar_problems(values: pd.Series, field: str) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -75,21 +71,21 @@ def map_source_fields(parsed: ParsedFeed, source: Source) -> pd.DataFrame:
         frame[field] = values
     for field in SCALAR_FIELDS:
         if field in frame:
-            text = frame[field].astype("object").str.strip()
-            frame[field] = text.where(text.notna() & (text != ""), None)
+            text = frame[field].astype("str").str.strip()  # arrow-backed: vectorised
+            frame[field] = text.where(text.notna() & (text != ""))
     if source.options.decimal == ",":
         for field in NUMERIC_FIELDS:
             if field in frame:
                 frame[field] = _decimal_comma_to_point(frame[field])
     for field, default in source.defaults.items():
         fill = _default_value(field, default)
-        if field not in frame:
-            frame[field] = pd.Series([fill] * n, index=frame.index, dtype="object")
+        if field in LIST_FIELDS:
+            filler = pd.Series([fill] * n, index=frame.index, dtype="object")
         else:
-            missing = frame[field].isna()
-            frame.loc[missing, field] = pd.Series(
-                [fill] * int(missing.sum()), dtype="object"
-            ).values
+            filler = pd.Series(fill, index=frame.index, dtype="str")
+        frame[field] = (
+            frame[field].where(frame[field].notna(), filler) if field in frame else filler
+        )
     frame["record_index"] = np.arange(n, dtype="int64")
     frame[PROBLEM] = problem
     frame[PROBLEM_VALUE] = problem_value
@@ -121,9 +117,17 @@ def _default_value(field: str, value: Any) -> Any:
 
 def _record_ids(frame: pd.DataFrame, source: Source) -> pd.Series:
     """The feed's own id where it gives one; otherwise a stable id from the record's content."""
-    content = [frame[c] for c in sorted(frame.columns) if c in source.mapping or c == PROBLEM_VALUE]
-    derived = stable_ids(content or [frame["record_index"]], prefix="h")
-    if "source_record_id" in frame:
-        given = frame["source_record_id"]
-        return given.where(given.notna(), derived)
-    return derived
+    given = frame.get("source_record_id")
+    missing = frame.index if given is None else frame.index[given.isna()]
+    ids = (
+        given.astype("object")
+        if given is not None
+        else pd.Series(None, index=frame.index, dtype="object")
+    )
+    if len(missing):
+        rows = frame.loc[missing]
+        content = [
+            rows[c] for c in sorted(rows.columns) if c in source.mapping or c == PROBLEM_VALUE
+        ]
+        ids[missing] = stable_ids(content or [rows["record_index"]], prefix="h")
+    return ids

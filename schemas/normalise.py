@@ -14,6 +14,7 @@ import pandas as pd
 
 from schemas import codes
 from schemas.canonical import COLUMN_NAMES, COLUMNS_BY_NAME, RECORD_KEYS
+from schemas.lists import collect_lists, explode_items
 from schemas.mapping import PROBLEM, PROBLEM_VALUE
 from schemas.registry import Registry
 
@@ -97,27 +98,28 @@ def _dates(frame: pd.DataFrame, field: str, problems: Problems) -> None:
 
 
 def _languages(frame: pd.DataFrame, problems: Problems) -> None:
-    raw = frame["languages"]
-    items = raw.explode()
-    items = items[items.notna()]
-    mapped = codes.map_distinct(items.astype(str), codes.language_code)
+    items = explode_items(frame["languages"]).astype("str")
+    mapped = codes.map_distinct(items, codes.language_code)
     bad = items[mapped.isna()]
     if len(bad):
-        bad_rows = bad.groupby(level=0).agg(lambda v: " | ".join(map(str, v)))
+        bad_rows = bad.groupby(level=0).agg(" | ".join)
         problems.add(bad_rows.index, "languages", "unknown language", bad_rows)
-    unique = mapped.dropna().groupby(level=0, sort=False).agg(lambda v: list(dict.fromkeys(v)))
-    frame["languages"] = (
-        unique.reindex(frame.index).astype("object").where(lambda s: s.notna(), None)
-    )
+    known = mapped.dropna()
+    pairs = pd.DataFrame({"row": known.index, "code": known.to_numpy()}).drop_duplicates()
+    frame["languages"] = collect_lists(pairs.set_index("row")["code"], frame.index)
 
 
 def _isced_f(frame: pd.DataFrame, problems: Problems) -> None:
     raw = frame["isced_f_code"]
     code = codes.map_distinct(raw, codes.isced_f_code)
-    problems.add(raw.index[raw.notna() & code.isna()], "isced_f_code", "unknown ISCED-F 2013 code", raw)
+    problems.add(
+        raw.index[raw.notna() & code.isna()], "isced_f_code", "unknown ISCED-F 2013 code", raw
+    )
     frame["isced_f_code"] = code
     label = code.map(codes.isced_f_labels())
-    frame["isced_f_label"] = label.where(label.notna(), frame["isced_f_label"].where(raw.isna(), None))
+    frame["isced_f_label"] = label.where(
+        label.notna(), frame["isced_f_label"].where(raw.isna(), None)
+    )
 
 
 def _expiry(frame: pd.DataFrame, problems: Problems) -> None:

@@ -236,7 +236,7 @@ def load_registry(path: str | Path) -> Registry:
     except OSError as exc:
         raise RegistryError(f"registry {path}: cannot be read ({exc.strerror})") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise RegistryError(f"registry {path}: not valid YAML ({exc})") from None
     return parse_registry(raw, path.resolve().parent)

@@ -245,3 +245,43 @@ def test_definitions_load_and_validate(tmp_path):
         env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_every_source_failing_fails_the_run_and_keeps_the_catalogue(catalogue):
+    run, out, feeds, _ = catalogue
+    run()
+    release = (out / "parquet").resolve()
+    shutil.rmtree(feeds)
+    result = run(expect_success=False)
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "every source failed (4)" in str(failure.event_specific_data.error)
+    assert (out / "parquet").resolve() == release
+
+
+def test_an_empty_catalogue_is_published_with_typed_tables(tmp_path):
+    from datetime import UTC, datetime
+
+    from pipelines.catalogue.build import build_catalogue, validate_sources
+    from pipelines.catalogue.publish import build_duckdb, publish_release, write_release
+    from schemas.registry import load_registry
+
+    registry = load_registry(FIXTURES / "registry.yaml")
+    result = validate_sources([], registry)
+    tables = build_catalogue(result, [], registry, datetime.now(UTC))
+    release = write_release(tables.as_dict(), tmp_path, "empty")
+    publish_release(tmp_path, release)
+    database = build_duckdb(tmp_path)
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM microcredentials").fetchone() == (0,)
+        types = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'microcredentials'"
+            ).fetchall()
+        )
+        assert types["ects"] == "DOUBLE" and types["languages"] == "VARCHAR[]"
+        assert types["eqf_level"] == "TINYINT"
+        assert con.execute("SELECT count(*) FROM providers").fetchone() == (4,)
+    finally:
+        con.close()
+    assert len(read_published(tmp_path)["microcredentials"]) == 0

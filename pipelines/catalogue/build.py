@@ -13,22 +13,8 @@ from schemas.canonical import COLUMN_NAMES, CONSTITUTIVE_ELEMENTS, RECORD_KEYS
 from schemas.identity import stable_ids
 from schemas.normalise import normalise_records
 from schemas.registry import Registry
+from schemas.tables import FEED_STATUS
 from schemas.validation import ValidationResult, validate_records
-
-FEED_STATUS_COLUMNS = (
-    "source_id",
-    "run_at",
-    "status",
-    "records_read",
-    "records_accepted",
-    "records_rejected",
-    "error",
-    "stale",
-    "warnings",
-    "pages",
-    "bytes_read",
-    "seconds",
-)
 
 
 @dataclass
@@ -83,7 +69,7 @@ def completeness(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         int(p): [n for i, n in enumerate(names) if not (int(p) >> i) & 1]
         for p in np.unique(pattern)
     }
-    missing = pd.Series(pattern, index=frame.index).map(lists)
+    missing = pd.Series(pattern, index=frame.index).map(lists).astype("object")
     share = pd.Series(present.sum(axis=1) / len(names), index=frame.index, dtype="float64")
     return share, missing
 
@@ -151,9 +137,9 @@ def _feed_status(
     current["records_accepted"] = current["source_id"].map(accepted).fillna(0).astype("int64")
     current["records_rejected"] = current["source_id"].map(rejected).fillna(0).astype("int64")
     current["records_read"] = current["records_read"].astype("int64")
-    current = current[list(FEED_STATUS_COLUMNS)]
+    current = current[FEED_STATUS.column_names]
     if history is not None and len(history):
-        current = pd.concat([history[list(FEED_STATUS_COLUMNS)], current], ignore_index=True)
+        current = pd.concat([history[FEED_STATUS.column_names], current], ignore_index=True)
     return current
 
 

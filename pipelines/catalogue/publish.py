@@ -20,72 +20,21 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from schemas.canonical import COLUMN_NAMES, COLUMNS, arrow_schema
+from schemas.canonical import COLUMN_NAMES
+from schemas.tables import TABLES, Table
 
-TABLES = ("microcredentials", "lineage", "rejects", "feed_status", "providers")
 KEEP_RELEASES = 3
-
-TABLE_COMMENTS = {
-    "microcredentials": "One row per micro-credential (spec section 3); constitutive elements of the European framework",
-    "lineage": "Every accepted source record and the catalogue row it went into",
-    "rejects": "Records that could not be accepted: one row per problem, naming source, record, field, reason and value",
-    "feed_status": "One row per source per run: how reading it went",
-    "providers": "Providers registered in the registry",
-}
-
-COLUMN_COMMENTS = {
-    "lineage": {
-        "credential_id": "Catalogue row the record went into",
-        "source_id": "Registry id of the source",
-        "source_record_id": "Id of the record in its feed (derived from its content when the feed gives none)",
-        "record_index": "Position of the record in the feed as read in the run (0-based)",
-        "merge_reason": "Why the record went into this row",
-    },
-    "rejects": {
-        "source_id": "Registry id of the source",
-        "source_record_id": "Id of the record in its feed",
-        "record_index": "Position of the record in the feed as read in the run (0-based)",
-        "field": "Canonical field at fault ('record' when the record as a whole could not be read)",
-        "reason": "What is wrong",
-        "value": "The value as the feed gave it",
-    },
-    "feed_status": {
-        "source_id": "Registry id of the source",
-        "run_at": "Start of the run (UTC)",
-        "status": "ok (read and parsed), unchanged (not modified since last run, cached records used) or failed",
-        "records_read": "Records read from the feed in this run (0 when it failed)",
-        "records_accepted": "Records of this source in the catalogue after this run",
-        "records_rejected": "Records of this source in rejects after this run",
-        "error": "Why the source failed",
-        "stale": "The source failed and its last good records were kept",
-        "warnings": "Things an operator should look at (e.g. a mapping that found nothing)",
-        "pages": "Documents requested",
-        "bytes_read": "Bytes downloaded",
-        "seconds": "Time spent reading the source",
-    },
-    "providers": {
-        "provider_id": "Registry id",
-        "name": "Name",
-        "country": "ISO 3166-1 alpha-2",
-        "trusted": "Listed in a register of trustworthy providers (e.g. DEQAR)",
-        "aliases": "Other names",
-        "schac": "SCHAC home organisation",
-        "erasmus": "Erasmus code",
-        "deqar": "DEQAR institution id",
-    },
-    "microcredentials": {c.name: c.description for c in COLUMNS},
-}
 
 
 def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
+    spec = TABLES[table]
     if table == "microcredentials":
         frame = frame.assign(
             start_date=frame["start_date"].dt.date, end_date=frame["end_date"].dt.date
         )
-        return pa.Table.from_pandas(
-            frame[list(COLUMN_NAMES)], schema=arrow_schema(), preserve_index=False
-        )
-    return pa.Table.from_pandas(frame, preserve_index=False)
+    return pa.Table.from_pandas(
+        frame[spec.column_names], schema=spec.arrow_schema(), preserve_index=False
+    )
 
 
 def write_release(tables: dict[str, pd.DataFrame], catalogue_dir: Path, run_id: str) -> Path:
@@ -96,7 +45,9 @@ def write_release(tables: dict[str, pd.DataFrame], catalogue_dir: Path, run_id: 
     staging.mkdir(parents=True)
     for name in TABLES:
         arrow = to_arrow(name, tables[name])
-        if name == "microcredentials":
+        if name == "microcredentials" and arrow.num_rows == 0:
+            pq.write_table(arrow, staging / "empty-microcredentials.parquet")
+        elif name == "microcredentials":
             ds.write_dataset(
                 arrow,
                 staging / name,
@@ -136,24 +87,34 @@ def read_published(catalogue_dir: Path) -> dict[str, pd.DataFrame]:
     root = catalogue_dir / "parquet"
     if not root.exists():
         return {}
-    tables = {}
-    for name in TABLES:
-        path = root / name if name == "microcredentials" else root / f"{name}.parquet"
-        if path.exists():
-            tables[name] = read_table(path, name)
+    tables = {
+        name: pq.read_table(root / f"{name}.parquet").to_pandas()
+        for name in TABLES
+        if name != "microcredentials" and (root / f"{name}.parquet").exists()
+    }
+    partitions = root / "microcredentials"
+    if partitions.exists():
+        dataset = ds.dataset(partitions, format="parquet", partitioning="hive")
+        tables["microcredentials"] = dataset.to_table().to_pandas()[list(COLUMN_NAMES)]
+    elif (root / "empty-microcredentials.parquet").exists():
+        tables["microcredentials"] = pq.read_table(
+            root / "empty-microcredentials.parquet"
+        ).to_pandas()
     return tables
-
-
-def read_table(path: Path, name: str) -> pd.DataFrame:
-    if name == "microcredentials":
-        dataset = ds.dataset(path, format="parquet", partitioning="hive")
-        frame = dataset.to_table().to_pandas()
-        return frame[list(COLUMN_NAMES)]
-    return pq.read_table(path).to_pandas()
 
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _select_release(table: Table, release: Path) -> str:
+    columns = ", ".join(f'"{c}"' for c in table.column_names)
+    if table.name != "microcredentials":
+        return f"SELECT {columns} FROM read_parquet({_quote(str(release / (table.name + '.parquet')))})"
+    if not any((release / table.name).rglob("*.parquet")):  # an empty catalogue has no partition
+        return f"SELECT {columns} FROM read_parquet({_quote(str(release / 'empty-microcredentials.parquet'))})"
+    files = _quote(str(release / table.name / "**" / "*.parquet"))
+    return f"SELECT {columns} FROM read_parquet({files}, hive_partitioning = true) ORDER BY credential_id"
 
 
 def build_duckdb(catalogue_dir: Path) -> Path:
@@ -164,20 +125,13 @@ def build_duckdb(catalogue_dir: Path) -> Path:
     tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
-        columns = ", ".join(f'"{c}"' for c in COLUMN_NAMES)
-        mc_glob = str(release / "microcredentials" / "**" / "*.parquet")
-        con.execute(
-            f"CREATE TABLE microcredentials AS SELECT {columns} FROM read_parquet("
-            f"{_quote(mc_glob)}, hive_partitioning = true, union_by_name = true) ORDER BY credential_id"
-        )
-        for name in TABLES[1:]:
-            con.execute(
-                f"CREATE TABLE {name} AS SELECT * FROM read_parquet({_quote(str(release / (name + '.parquet')))})"
-            )
-        for name in TABLES:
-            con.execute(f"COMMENT ON TABLE {name} IS {_quote(TABLE_COMMENTS[name])}")
-            for column, comment in COLUMN_COMMENTS[name].items():
-                con.execute(f'COMMENT ON COLUMN {name}."{column}" IS {_quote(comment)}')
+        for table in TABLES.values():
+            con.execute(f"CREATE TABLE {table.name} AS {_select_release(table, release)}")
+            con.execute(f"COMMENT ON TABLE {table.name} IS {_quote(table.description)}")
+            for column in table.columns:
+                con.execute(
+                    f'COMMENT ON COLUMN {table.name}."{column.name}" IS {_quote(column.description)}'
+                )
         con.execute(
             "CREATE VIEW latest_feed_status AS SELECT * FROM feed_status "
             "WHERE run_at = (SELECT max(run_at) FROM feed_status)"

@@ -1,6 +1,6 @@
 """Raw feeds: every registered source read in one step (fetched concurrently, bounded)."""
 
-from dagster import AssetExecutionContext, MetadataValue, Output, asset
+from dagster import AssetExecutionContext, Failure, MetadataValue, Output, asset
 
 from connectors.feeds import SourceRead, read_sources
 from pipelines.settings import CatalogueSettings
@@ -39,6 +39,11 @@ def raw_feeds(
     failed = [r for r in reads if r.status == "failed"]
     for r in failed:
         context.log.warning(f"source {r.source_id} failed: {r.error}")
+    if reads and len(failed) == len(reads):
+        raise Failure(
+            f"every source failed ({len(reads)}); the published catalogue is left as it was",
+            metadata={"sources_table": MetadataValue.md(_source_rows_markdown(reads))},
+        )
     return Output(
         reads,
         metadata={

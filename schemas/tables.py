@@ -1,0 +1,118 @@
+"""Every table a run publishes (spec section 4): columns, types and comments, declared once for
+Parquet and DuckDB."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from schemas.canonical import COLUMNS, STRING_LIST, TIMESTAMP, Column
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.type) for c in self.columns])
+
+
+def _c(name: str, type_: pa.DataType, description: str) -> Column:
+    return Column(name, type_, description, mappable=False)
+
+
+_SOURCE = _c("source_id", pa.string(), "Registry id of the source")
+_RECORD_ID = _c(
+    "source_record_id",
+    pa.string(),
+    "Id of the record in its feed (derived from its content when the feed gives none)",
+)
+_RECORD_INDEX = _c(
+    "record_index", pa.int64(), "Position of the record in the feed as read in the run (0-based)"
+)
+
+MICROCREDENTIALS = Table(
+    "microcredentials",
+    "One row per micro-credential (spec section 3): the constitutive elements of the European framework",
+    COLUMNS,
+)
+LINEAGE = Table(
+    "lineage",
+    "Every accepted source record and the catalogue row it went into",
+    (
+        _c("credential_id", pa.string(), "Catalogue row the record went into"),
+        _SOURCE,
+        _RECORD_ID,
+        _RECORD_INDEX,
+        _c("merge_reason", pa.string(), "Why the record went into this row"),
+    ),
+)
+REJECTS = Table(
+    "rejects",
+    "Records that could not be accepted: one row per problem, naming source, record, field, reason and value",
+    (
+        _SOURCE,
+        _RECORD_ID,
+        _RECORD_INDEX,
+        _c(
+            "field",
+            pa.string(),
+            "Canonical field at fault ('record' when the record as a whole could not be read)",
+        ),
+        _c("reason", pa.string(), "What is wrong"),
+        _c("value", pa.string(), "The value as the feed gave it"),
+    ),
+)
+FEED_STATUS = Table(
+    "feed_status",
+    "One row per source per run: how reading it went",
+    (
+        _SOURCE,
+        _c("run_at", TIMESTAMP, "Time of the run (UTC)"),
+        _c(
+            "status",
+            pa.string(),
+            "ok (read and parsed), unchanged (not modified since the last run: cached records used) or failed",
+        ),
+        _c("records_read", pa.int64(), "Records read from the feed in this run (0 when it failed)"),
+        _c(
+            "records_accepted", pa.int64(), "Records of this source in the catalogue after this run"
+        ),
+        _c("records_rejected", pa.int64(), "Records of this source in rejects after this run"),
+        _c("error", pa.string(), "Why the source failed"),
+        _c("stale", pa.bool_(), "The source failed and its last good records were kept"),
+        _c(
+            "warnings",
+            pa.string(),
+            "Things an operator should look at (e.g. a mapping that found nothing)",
+        ),
+        _c("pages", pa.int64(), "Documents requested"),
+        _c("bytes_read", pa.int64(), "Bytes downloaded"),
+        _c("seconds", pa.float64(), "Time spent reading the source"),
+    ),
+)
+PROVIDERS = Table(
+    "providers",
+    "Providers registered in the registry",
+    (
+        _c("provider_id", pa.string(), "Registry id"),
+        _c("name", pa.string(), "Name"),
+        _c("country", pa.string(), "ISO 3166-1 alpha-2"),
+        _c("trusted", pa.bool_(), "Listed in a register of trustworthy providers (e.g. DEQAR)"),
+        _c("aliases", STRING_LIST, "Other names"),
+        _c("schac", pa.string(), "SCHAC home organisation"),
+        _c("erasmus", pa.string(), "Erasmus code"),
+        _c("deqar", pa.string(), "DEQAR institution id"),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (MICROCREDENTIALS, LINEAGE, REJECTS, FEED_STATUS, PROVIDERS)
+}
