@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-from functools import partial
 from typing import Any
 
 from connectors.formats.base import FeedFormatError, ParsedFeed, RowProblem
-
-_MISSING = object()
 
 
 def _split(path: str) -> tuple[str, ...]:
@@ -18,6 +15,11 @@ def _split(path: str) -> tuple[str, ...]:
 def _walk(value: Any, keys: tuple[str, ...]) -> Any:
     """The value at `keys`; a list met on the way collects every element's value."""
     for depth, key in enumerate(keys):
+        if type(value) is dict:  # the common case first: this runs once per record and field
+            value = value.get(key)
+            if value is None:
+                return None
+            continue
         if isinstance(value, list):
             collected: list[Any] = []
             for item in value:
@@ -47,6 +49,15 @@ def _as_text(value: Any) -> Any:
         items = [_as_text(v) for v in value if v is not None]
         return [v for v in items if not isinstance(v, list)] or None
     return json.dumps(value, ensure_ascii=False, sort_keys=True)[:500]
+
+
+def _column(records: list[dict[str, Any]], keys: tuple[str, ...]) -> list[Any]:
+    """One field of every record, as text."""
+    if len(keys) == 1:
+        values = [record.get(keys[0]) for record in records]
+    else:
+        values = [_walk(record, keys) for record in records]
+    return [v if v is None or type(v) is str else _as_text(v) for v in values]
 
 
 def parse_json_feed(
@@ -82,10 +93,7 @@ def parse_json_feed(
             RowProblem(len(good) + k, "record is not a JSON object", str(item)[:200])
             for k, item in enumerate(i for i in items if not isinstance(i, dict))
         ]
-        columns: dict[str, list[Any]] = {}
-        for field in dict.fromkeys(fields):
-            get = partial(_walk, keys=_split(field))
-            columns[field] = [_as_text(get(item)) for item in good]
+        columns = {field: _column(good, _split(field)) for field in dict.fromkeys(fields)}
     except RecursionError:
         raise FeedFormatError("JSON nested too deeply") from None
     return ParsedFeed(columns, len(good), problems, next_page or None)
