@@ -121,6 +121,42 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("last_seen", TIMESTAMP, "Last run (UTC) in which a source published it", mappable=False),
     Column("source_count", pa.int32(), "Source records merged into this row", mappable=False),
+    Column(
+        "eqf_level_origin",
+        pa.string(),
+        "How eqf_level was obtained: 'given', or 'derived from' a national level or QF-EHEA cycle",
+        mappable=False,
+    ),
+    Column(
+        "qf_ehea_cycle_origin",
+        pa.string(),
+        "How qf_ehea_cycle was obtained: 'given', or 'derived from EQF n'",
+        mappable=False,
+    ),
+    Column(
+        "isced_level_origin",
+        pa.string(),
+        "How isced_level was obtained: 'given', or 'derived from EQF n'",
+        mappable=False,
+    ),
+    Column(
+        "isced_f_code_origin",
+        pa.string(),
+        "How isced_f_code was obtained: 'given' (code or URI), or 'derived from' a label",
+        mappable=False,
+    ),
+    Column(
+        "ects_origin",
+        pa.string(),
+        "How ects was obtained: 'given', or 'derived from' national credits or hours (with the rate used)",
+        mappable=False,
+    ),
+    Column(
+        "code_flags",
+        STRING_LIST,
+        "Contradictions between stated and derived codes (the stated value is kept)",
+        mappable=False,
+    ),
 )
 
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)

@@ -87,17 +87,26 @@ def isced_f_labels() -> dict[str, str]:
 
 
 @cache
-def _isced_f_by_label() -> dict[str, str]:
-    return {fold(label): code for code, label in isced_f_labels().items()}
+def _isced_f_by_label() -> dict[str, tuple[str, str]]:
+    """Folded label in any supported language -> (code, language). A label shared by a narrow
+    field and its only detailed field names the detailed (longer) code."""
+    table: dict[str, tuple[str, str]] = {}
+    with (REFERENCE_DIR / "isced-f-labels.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            key = fold(row["label"])
+            if key not in table or len(row["code"]) > len(table[key][0]):
+                table[key] = (row["code"], row["language"])
+    return table
 
 
-def isced_f_code(value: str) -> str | None:
-    """An ISCED-F 2013 code from a code, an EU/ESCO URI or the English label; None if unknown."""
+def isced_f_code(value: str) -> tuple[str, str] | None:
+    """(code, origin) from a code, an EU/ESCO URI or a label in a supported language."""
     text = value.strip()
     code = text.rstrip("/").rsplit("/", 1)[-1] if "://" in text else text
     if code in isced_f_labels():
-        return code
-    return _isced_f_by_label().get(fold(text))
+        return code, "given"
+    found = _isced_f_by_label().get(fold(text))
+    return (found[0], f"derived from {found[1]} label") if found else None
 
 
 def country_code(value: str) -> str | None:

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from schemas import codes
 from schemas.canonical import COLUMN_NAMES, COLUMNS_BY_NAME, RECORD_KEYS
+from schemas.code_mapping import ORIGIN_FIELDS, map_codes
 from schemas.lists import collect_lists, explode_items
 from schemas.mapping import PROBLEM, PROBLEM_VALUE
+from schemas.problems import Problems
 from schemas.registry import Registry
-
-PROBLEM_COLUMNS = ("row", "field", "reason", "value")
 
 _ISO_DURATION = r"P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
 _LEVEL = re.compile(
@@ -26,41 +25,6 @@ _LEVEL = re.compile(
     flags=re.IGNORECASE,
 )
 _DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
-
-
-class Problems:
-    """Collects (row, field, reason, value) for records that cannot be kept as they are."""
-
-    def __init__(self) -> None:
-        self._parts: list[pd.DataFrame] = []
-
-    def add(
-        self, rows: pd.Index, field: str, reason: str | pd.Series, values: pd.Series | None = None
-    ) -> None:
-        """`reason` is one text for all rows, or a column holding each row's reason."""
-        if len(rows) == 0:
-            return
-        shown = values.loc[rows].map(as_text).to_numpy() if values is not None else None
-        reasons = reason.loc[rows].to_numpy() if isinstance(reason, pd.Series) else reason
-        self._parts.append(
-            pd.DataFrame({"row": rows, "field": field, "reason": reasons, "value": shown})
-        )
-
-    def frame(self) -> pd.DataFrame:
-        if not self._parts:
-            return pd.DataFrame({c: pd.Series(dtype="object") for c in PROBLEM_COLUMNS})
-        return pd.concat(self._parts, ignore_index=True)
-
-
-def as_text(value: object) -> str | None:
-    """A value as a reject shows it: lists joined with ' | ', nulls as None, at most 500 chars."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, list | tuple | np.ndarray):
-        return " | ".join(map(str, value))
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    return str(value)[:500]
 
 
 def _lookup(frame: pd.DataFrame, field: str, lookup, problems: Problems, reason: str) -> None:
@@ -107,19 +71,6 @@ def _languages(frame: pd.DataFrame, problems: Problems) -> None:
     known = mapped.dropna()
     pairs = pd.DataFrame({"row": known.index, "code": known.to_numpy()}).drop_duplicates()
     frame["languages"] = collect_lists(pairs.set_index("row")["code"], frame.index)
-
-
-def _isced_f(frame: pd.DataFrame, problems: Problems) -> None:
-    raw = frame["isced_f_code"]
-    code = codes.map_distinct(raw, codes.isced_f_code)
-    problems.add(
-        raw.index[raw.notna() & code.isna()], "isced_f_code", "unknown ISCED-F 2013 code", raw
-    )
-    frame["isced_f_code"] = code
-    label = code.map(codes.isced_f_labels())
-    frame["isced_f_label"] = label.where(
-        label.notna(), frame["isced_f_label"].where(raw.isna(), None)
-    )
 
 
 def _expiry(frame: pd.DataFrame, problems: Problems) -> None:
@@ -212,14 +163,14 @@ def normalise_records(
         problems,
         "unknown form of participation (online, onsite or blended)",
     )
-    for field in ("ects", "workload_hours", "price_amount"):
+    for field in ("workload_hours", "price_amount"):
         _numbers(frame, field, problems)
     for field in ("eqf_level", "isced_level"):
         _levels(frame, field, problems)
+    map_codes(frame, problems)
     for field in ("start_date", "end_date"):
         _dates(frame, field, problems)
     _expiry(frame, problems)
-    _isced_f(frame, problems)
     for name in ("learning_outcomes", "stackable_into"):
         frame[name] = frame[name].astype("object")
 
@@ -227,5 +178,7 @@ def normalise_records(
         *RECORD_KEYS,
         *(c for c in COLUMN_NAMES if COLUMNS_BY_NAME[c].mappable),
         "provider_trusted",
+        *(f"{f}_origin" for f in ORIGIN_FIELDS),
+        "code_flags",
     ]
     return frame[keep], problems.frame()

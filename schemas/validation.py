@@ -13,7 +13,7 @@ import pandera.pandas as pa
 import pycountry
 
 from schemas.canonical import COLUMN_NAMES, RECORD_KEYS
-from schemas.normalise import as_text
+from schemas.problems import as_text
 
 REJECT_COLUMNS = ("source_id", "source_record_id", "record_index", "field", "reason", "value")
 

@@ -110,6 +110,10 @@ def test_first_run_publishes_every_table_and_loses_nothing(catalogue):
     lineage = tables["lineage"]
     assert len(lineage) == len(mc) and set(lineage["credential_id"]) == set(mc["credential_id"])
 
+    coverage = result.asset_materializations_for_node("catalogue__code_coverage_report")[0]
+    assert coverage.metadata["share_eqf"].value == 0.1  # 1 of 10 accepted records
+    assert "register-json" in coverage.metadata["per_source"].value
+
     evaluations = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert evaluations["schema_valid"] and evaluations["nothing_lost_check"]
     assert "completeness_check" in evaluations
@@ -134,7 +138,19 @@ def test_duckdb_answers_with_comments(catalogue):
             ).fetchall()
         ]
         assert columns[:3] == ["credential_id", "title", "title_language"]
-        assert columns[-1] == "source_count"
+        assert columns[columns.index("source_count") + 1 :] == [
+            "eqf_level_origin",
+            "qf_ehea_cycle_origin",
+            "isced_level_origin",
+            "isced_f_code_origin",
+            "ects_origin",
+            "code_flags",
+        ]
+        coverage = con.execute(
+            "SELECT source_id, records, eqf_given, isced_f_given FROM code_coverage "
+            "WHERE source_id = 'register-json'"
+        ).fetchone()
+        assert coverage == ("register-json", 1, 1.0, 1.0)
         comment = con.execute(
             "SELECT comment FROM duckdb_columns() WHERE table_name = 'microcredentials' "
             "AND column_name = 'ects'"
@@ -226,6 +242,7 @@ def test_definitions_load_and_validate(tmp_path):
         "catalogue/validated_records",
         "catalogue/parquet_release",
         "catalogue/duckdb_database",
+        "catalogue/code_coverage_report",
     }
     assert job.executor_def.name == "in_process"
     schedule = defs.resolve_schedule_def("daily_aggregation")

@@ -15,6 +15,7 @@ from dagster import (
 
 from connectors.feeds import SourceRead
 from pipelines.catalogue.build import build_catalogue, validate_sources
+from pipelines.catalogue.coverage import COVERED, code_coverage
 from pipelines.catalogue.publish import build_duckdb, publish_release, read_published, write_release
 from pipelines.settings import CatalogueSettings
 from schemas.validation import ValidationResult
@@ -133,3 +134,23 @@ def parquet_release(
 def duckdb_database(settings: CatalogueSettings) -> MaterializeResult:
     path = build_duckdb(settings.directory)
     return MaterializeResult(metadata={"path": MetadataValue.path(str(path))})
+
+
+@asset(
+    key_prefix="catalogue",
+    group_name="catalogue",
+    ins={"validated_records": AssetIn(key=AssetKey(["catalogue", "validated_records"]))},
+    description="Code coverage of the run: per source, the share of accepted records with an EQF "
+    "level, an ISCED-F code and ECTS, given by the provider or derived by the pipeline.",
+)
+def code_coverage_report(validated_records: ValidationResult) -> MaterializeResult:
+    coverage = code_coverage(validated_records.accepted)
+    overall = {
+        f"share_{name}": float(validated_records.accepted[col].notna().mean())
+        if len(validated_records.accepted)
+        else 0.0
+        for name, col in COVERED.items()
+    }
+    return MaterializeResult(
+        metadata={**overall, "per_source": MetadataValue.md(coverage.to_markdown(index=False))}
+    )

@@ -7,7 +7,12 @@ from dagster import (
     in_process_executor,
 )
 
-from pipelines.catalogue.assets import duckdb_database, parquet_release, validated_records
+from pipelines.catalogue.assets import (
+    code_coverage_report,
+    duckdb_database,
+    parquet_release,
+    validated_records,
+)
 from pipelines.catalogue.checks import completeness_check, nothing_lost_check, schema_valid
 
 aggregate_catalogue = define_asset_job(
@@ -27,7 +32,7 @@ daily_aggregation = ScheduleDefinition(
 )
 
 defs = Definitions(
-    assets=[validated_records, parquet_release, duckdb_database],
+    assets=[validated_records, parquet_release, duckdb_database, code_coverage_report],
     asset_checks=[schema_valid, nothing_lost_check, completeness_check],
     jobs=[aggregate_catalogue],
     schedules=[daily_aggregation],

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from pipelines.catalogue.coverage import COVERAGE_VIEW_SQL
 from schemas.canonical import COLUMN_NAMES
 from schemas.tables import TABLES, Table
 
@@ -137,6 +138,11 @@ def build_duckdb(catalogue_dir: Path) -> Path:
             "WHERE run_at = (SELECT max(run_at) FROM feed_status)"
         )
         con.execute("COMMENT ON VIEW latest_feed_status IS 'feed_status of the latest run only'")
+        con.execute(COVERAGE_VIEW_SQL)
+        con.execute(
+            "COMMENT ON VIEW code_coverage IS 'Per source: share of records whose EQF level, "
+            "ISCED-F code and ECTS were given, or derived by the pipeline'"
+        )
         con.execute("CHECKPOINT")
     finally:
         con.close()
