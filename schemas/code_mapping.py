@@ -37,9 +37,7 @@ class _Flags:
 
 def _ects(frame: pd.DataFrame, problems: Problems, flags: _Flags) -> None:
     raw = frame["ects"]
-    parsed = levels.lookup_distinct(
-        frame, ["ects"], lambda t: _credits(t), ["value", "origin", "problem"]
-    )
+    parsed = codes.lookup_distinct(frame, ["ects"], _credits, ["value", "origin", "problem"])
     bad = parsed["problem"].notna()
     problems.add(frame.index[bad], "ects", parsed["problem"], raw)
     frame["ects"] = pd.to_numeric(parsed["value"], errors="coerce").astype("float64")
@@ -74,10 +72,10 @@ def _credits(text: str) -> tuple[float | None, str | None, str | None]:
 def _eqf(frame: pd.DataFrame, problems: Problems, flags: _Flags) -> None:
     given = frame["eqf_level"]
     frame["eqf_level_origin"] = _given(given)
-    nqf = levels.lookup_distinct(
+    nqf = codes.lookup_distinct(
         frame,
         ["nqf_level", "nqf_framework", "provider_country"],
-        lambda level, framework, country: _nqf(level, framework, country),
+        _nqf,
         ["framework", "level", "eqf", "problem"],
     )
     bad = nqf["problem"].notna()
@@ -162,7 +160,7 @@ def _from_eqf(frame: pd.DataFrame, flags: _Flags) -> None:
 
 def _isced_f(frame: pd.DataFrame, problems: Problems) -> None:
     raw = frame["isced_f_code"]
-    found = levels.lookup_distinct(
+    found = codes.lookup_distinct(
         frame, ["isced_f_code"], lambda v: codes.isced_f_code(v) or (None, None), ["code", "origin"]
     )
     problems.add(

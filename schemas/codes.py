@@ -136,3 +136,28 @@ def map_distinct(values: pd.Series, lookup: Callable[[str], str | None]) -> pd.S
     table = {v: lookup(v) for v in distinct}
     mapped = values.map(table).astype("object")
     return mapped.where(mapped.notna(), None)
+
+
+def lookup_distinct(
+    frame: pd.DataFrame, columns: list[str], compute: Callable[..., tuple], results: list[str]
+) -> pd.DataFrame:
+    """`compute(*values)` once per distinct combination of `columns`, for rows whose first
+    column is not null; returns the `results` columns aligned to `frame` (null elsewhere)."""
+    keys = frame[columns].astype("object")
+    present = keys[columns[0]].notna()
+    distinct = keys[present].drop_duplicates()
+    computed = pd.DataFrame(
+        [
+            compute(*(None if pd.isna(v) else v for v in row))
+            for row in distinct.itertuples(index=False, name=None)
+        ],
+        columns=results,
+        index=distinct.index,
+        dtype="object",
+    )
+    table = pd.concat([distinct, computed], axis=1)
+    merged = keys.merge(table, on=columns, how="left")
+    merged.index = frame.index
+    out = merged[results].astype("object")
+    out.loc[~present.to_numpy()] = None
+    return out

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -184,31 +183,6 @@ def hours_per_ects() -> dict[str, tuple[float, float]]:
         row["country"]: (float(row["hours_min"]), float(row["hours_max"] or row["hours_min"]))
         for row in _rows("ects-hours.csv")
     }
-
-
-def lookup_distinct(
-    frame: pd.DataFrame, columns: list[str], compute: Callable[..., tuple], results: list[str]
-) -> pd.DataFrame:
-    """`compute(*values)` once per distinct combination of `columns`, for rows whose first
-    column is not null; returns the `results` columns aligned to `frame` (null elsewhere)."""
-    keys = frame[columns].astype("object")
-    present = keys[columns[0]].notna()
-    distinct = keys[present].drop_duplicates()
-    computed = pd.DataFrame(
-        [
-            compute(*(None if pd.isna(v) else v for v in row))
-            for row in distinct.itertuples(index=False, name=None)
-        ],
-        columns=results,
-        index=distinct.index,
-        dtype="object",
-    )
-    table = pd.concat([distinct, computed], axis=1)
-    merged = keys.merge(table, on=columns, how="left")
-    merged.index = frame.index
-    out = merged[results].astype("object")
-    out.loc[~present.to_numpy()] = None
-    return out
 
 
 def ects_from_hours(hours: pd.Series, country: pd.Series) -> tuple[pd.Series, pd.Series]:
