@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
+from pydantic import PrivateAttr
 
 from connectors.cache import FeedCache
 from connectors.http import FeedClient
+from pipelines.lock import CatalogueLock
 from schemas.registry import Registry, load_registry
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -30,6 +32,16 @@ class CatalogueSettings(ConfigurableResource):
     registry_path: str
     catalogue_dir: str
     max_concurrent_feeds: int = 16
+    _lock: CatalogueLock | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        """Hold the catalogue folder for the whole run: two runs at once would interleave."""
+        self._lock = CatalogueLock(self.directory)
+        self._lock.acquire(f"Dagster run {context.run_id}")
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._lock is not None:
+            self._lock.release()
 
     @classmethod
     def from_env(cls) -> CatalogueSettings:

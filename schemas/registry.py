@@ -22,6 +22,53 @@ ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 TABULAR_FORMATS = ("csv", "json", "xml")
 
 
+#: A catalogue describes offerings, never learners (spec section 3). A mapping path that goes
+#: through one of these and not on into the achievement would read a learner's personal data.
+LEARNER_SEGMENTS = frozenset(
+    {"credentialsubject", "recipient", "learner", "student", "holder", "person"}
+)
+ACHIEVEMENT_SEGMENTS = frozenset(
+    {
+        "achievement",
+        "hasclaim",
+        "claim",
+        "learningachievement",
+        "achievementspecification",
+        "specifiedby",
+        "learningopportunity",
+        "learningspecification",
+        "hascredential",
+    }
+)
+PERSONAL_SEGMENTS = frozenset(
+    {
+        "email",
+        "mbox",
+        "birthdate",
+        "dateofbirth",
+        "givenname",
+        "familyname",
+        "fullname",
+        "telephone",
+        "phone",
+        "nationalid",
+    }
+)
+
+
+def reads_learner_data(path: str) -> bool:
+    """True for a mapping path (JSON dotted or XML /-separated) into a learner's personal data."""
+    segments = [
+        part.rsplit(":", 1)[-1].lstrip("@").casefold() for part in re.split(r"[./]", path) if part
+    ]
+    if PERSONAL_SEGMENTS.intersection(segments):
+        return True
+    for position, segment in enumerate(segments):
+        if segment in LEARNER_SEGMENTS:
+            return not ACHIEVEMENT_SEGMENTS.intersection(segments[position + 1 :])
+    return False
+
+
 class RegistryError(ValueError):
     """The registry file cannot be used; the message lists every problem found."""
 
@@ -111,6 +158,9 @@ class Source(_Strict):
         empty = sorted(k for k, v in value.items() if not str(v).strip())
         if empty:
             raise ValueError(f"empty path for {empty}")
+        personal = sorted(f"{k}: {v!r}" for k, v in value.items() if reads_learner_data(v))
+        if personal:
+            raise ValueError(f"{personal} reads learner data, which a catalogue never holds")
         return value
 
     @field_validator("defaults")

@@ -38,8 +38,25 @@ def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     )
 
 
+def remove_leftovers(catalogue_dir: Path) -> list[Path]:
+    """Remove what a run that crashed left half-written (staging folders, temporary files).
+    Called with the catalogue lock held, so nothing else is writing them."""
+    leftovers = [
+        *(catalogue_dir / "releases").glob(".*.partial"),
+        *catalogue_dir.glob(".catalogue.duckdb.*.tmp"),
+        *catalogue_dir.glob(".parquet.*.tmp"),
+    ]
+    for path in leftovers:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return leftovers
+
+
 def write_release(tables: dict[str, pd.DataFrame], catalogue_dir: Path, run_id: str) -> Path:
     """Write every table under releases/<run_id> (not yet visible to readers)."""
+    remove_leftovers(catalogue_dir)
     release = catalogue_dir / "releases" / run_id
     staging = release.with_name(f".{run_id}.partial")
     shutil.rmtree(staging, ignore_errors=True)

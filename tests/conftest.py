@@ -1,0 +1,59 @@
+"""Shared fixtures: the fixture feeds served over HTTP on 127.0.0.1, and a job runner."""
+
+import http.server
+import shutil
+import threading
+from functools import partial
+from pathlib import Path
+
+import pytest
+import yaml
+from dagster import DagsterInstance
+
+from pipelines.definitions import build_definitions
+from pipelines.settings import CatalogueSettings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture
+def feed_server(tmp_path):
+    """The fixture feeds copied to a folder served on 127.0.0.1 (Last-Modified / 304 included)."""
+    feeds = tmp_path / "served"
+    shutil.copytree(FIXTURES / "feeds", feeds)
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(_QuietHandler, directory=str(feeds))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield feeds, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def catalogue(tmp_path, feed_server):
+    """A registry pointing at the feed server, and a function running the job once."""
+    feeds, base_url = feed_server
+    raw = yaml.safe_load((FIXTURES / "registry.yaml").read_text(encoding="utf-8"))
+    for source in raw["sources"]:
+        source["url"] = f"{base_url}/{Path(source['url']).name}"
+    registry = tmp_path / "providers.yaml"
+    registry.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "catalogue"
+    settings = CatalogueSettings(registry_path=str(registry), catalogue_dir=str(out))
+    instance = DagsterInstance.ephemeral()
+
+    def run(expect_success: bool = True):
+        job = build_definitions(settings).resolve_job_def("aggregate_catalogue")
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        assert result.success is expect_success
+        return result
+
+    return run, out, feeds, registry
