@@ -148,12 +148,15 @@ def test_a_failing_source_keeps_its_last_good_records_and_others_go_on(catalogue
         '{"items": [{"ref": "P1-0", "name": "Paged course 1.0 (renamed)", "ects": 3}], "links": {"next": null}}',
         encoding="utf-8",
     )
-    run()
+    result = run()
     tables = read_published(out)
     status = latest_status(out)
     assert status.loc["exemple-xml", "status"] == "failed"
     assert "HTTP 404" in status.loc["exemple-xml", "error"]
     assert bool(status.loc["exemple-xml", "stale"])
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert not evaluations["sources_read_check"].passed
+    assert "exemple-xml" in evaluations["sources_read_check"].metadata["failed_sources"].value
     assert status.loc["paged-json", "status"] == "ok"
     assert status.loc["paged-json", "records_read"] == 1
     after = tables["microcredentials"]

@@ -79,3 +79,24 @@ def completeness_check(settings: CatalogueSettings) -> AssetCheckResult:
             ),
         },
     )
+
+
+@asset_check(
+    asset=parquet_release,
+    description="Every source was read in the latest run (a warning: failed sources keep their "
+    "last good records, marked stale).",
+)
+def sources_read_check(settings: CatalogueSettings) -> AssetCheckResult:
+    status = read_published(settings.directory)["feed_status"]
+    latest = status[status["run_at"] == status["run_at"].max()]
+    failed = latest[latest["status"] == "failed"][["source_id", "stale", "error"]]
+    return AssetCheckResult(
+        passed=failed.empty,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "sources": len(latest),
+            "failed": len(failed),
+            "stale": int(failed["stale"].sum()),
+            "failed_sources": MetadataValue.md(failed.to_markdown(index=False)),
+        },
+    )

@@ -13,7 +13,12 @@ from pipelines.catalogue.assets import (
     parquet_release,
     validated_records,
 )
-from pipelines.catalogue.checks import completeness_check, nothing_lost_check, schema_valid
+from pipelines.catalogue.checks import (
+    completeness_check,
+    nothing_lost_check,
+    schema_valid,
+    sources_read_check,
+)
 
 aggregate_catalogue = define_asset_job(
     "aggregate_catalogue",
@@ -33,7 +38,7 @@ daily_aggregation = ScheduleDefinition(
 
 defs = Definitions(
     assets=[validated_records, parquet_release, duckdb_database, code_coverage_report],
-    asset_checks=[schema_valid, nothing_lost_check, completeness_check],
+    asset_checks=[schema_valid, nothing_lost_check, completeness_check, sources_read_check],
     jobs=[aggregate_catalogue],
     schedules=[daily_aggregation],
 )

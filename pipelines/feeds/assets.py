@@ -13,8 +13,9 @@ def _source_rows_markdown(reads: list[SourceRead]) -> str:
     ]
     for r in reads:
         note = (r.error or "; ".join(r.warnings) or "").replace("|", "\\|")[:200]
+        status = f"{r.status} (stale: last good records kept)" if r.stale else r.status
         lines.append(
-            f"| {r.source_id} | {r.status} | {r.pages} | {r.bytes_read} | "
+            f"| {r.source_id} | {status} | {r.pages} | {r.bytes_read} | "
             f"{r.records_read} | {r.seconds:.2f} | {note} |"
         )
     return "\n".join(lines)
