@@ -6,6 +6,7 @@ cost no more orchestration than ten. A source that fails is reported, never rais
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -167,6 +168,17 @@ class SourceReader:
                     f"{location}: 304 Not Modified to a request that was not conditional"
                 )
             result.bytes_read += len(document.body)
+            if not document.body.strip():
+                result.warnings.append(
+                    f"feed is empty: {document.location} sent no content"
+                    if not documents
+                    else f"page {len(documents) + 1} is empty: {document.location} sent no content"
+                )
+            html = html_instead_of_feed(document.body, document.content_type, source.format)
+            if html is not None:
+                kind = source.format.upper()
+                article = "an" if kind[:1] in "AEIOUX" else "a"  # an XML, a JSON, a CSV
+                raise FeedFormatError(f"{document.location}: got {html}, not {article} {kind} feed")
             try:
                 with self._cpu:
                     page = parse_document(document.body, source)
@@ -176,6 +188,37 @@ class SourceReader:
             parsed_pages.append(page)
             location = join_location(document.location, page.next_page) if page.next_page else None
         return documents, combine_pages(parsed_pages)
+
+
+# Optional whitespace, XML declaration, comments, then an HTML doctype or root element (also an
+# XHTML one, with or without a prefix). Matched on the first bytes only: cheap on any document.
+_HTML_START = re.compile(
+    rb"(?:\s|<\?xml[^>]*>|<!--.*?-->)*"
+    rb"<(?:!doctype\s+html|(?:[a-z][\w.-]*:)?html|head|body)(?=[\s>/])",
+    re.IGNORECASE | re.DOTALL,
+)
+_TITLE = re.compile(rb"<title[^>]*>([^<]{1,200})", re.IGNORECASE)
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def html_instead_of_feed(
+    body: bytes, content_type: str | None = None, feed_format: str | None = None
+) -> str | None:
+    """What `body` is when it is an HTML page instead of a feed (a login page, an error page
+    served with 200), e.g. 'an HTML page titled "Sign in"'; None when it may be a feed.
+
+    The content decides: a feed served as text/plain or without a Content-Type is read. A
+    Content-Type of HTML only condemns a non-XML feed that starts with markup."""
+    head = body[:2048].removeprefix(b"\xef\xbb\xbf")  # UTF-8 byte order mark
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if not (
+        _HTML_START.match(head)
+        or (media_type in _HTML_TYPES and feed_format != "xml" and head.lstrip().startswith(b"<"))
+    ):
+        return None
+    title = _TITLE.search(body[:8192])
+    text = " ".join(title.group(1).decode("utf-8", "replace").split())[:80] if title else ""
+    return f"an HTML page titled {text!r}" if text else "an HTML page"
 
 
 def _empty_mappings(parsed: ParsedFeed, source: Source) -> list[str]:

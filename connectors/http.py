@@ -7,15 +7,21 @@ failures (connection errors, 429 and 5xx, honouring a capped Retry-After), and c
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import http.client
+import io
 import os
 import random
+import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3.exceptions as _u3
 from requests.adapters import HTTPAdapter
 
 USER_AGENT = "microcredential-catalogue/0.1 (+https://github.com/; batch aggregation)"
@@ -58,12 +64,15 @@ def _retry_after_seconds(value: str) -> float | None:
 
 @dataclass(frozen=True)
 class FetchLimits:
+    """Limits of one fetch. `read_timeout` bounds each wait for data; `total_seconds` bounds
+    all attempts together, and a body trickled in slowly (a watchdog cuts the connection)."""
+
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     total_seconds: float = 300.0
     max_bytes: int = 256 * 1024 * 1024
     max_redirects: int = 5
-    chunk_bytes: int = 256 * 1024
+    chunk_bytes: int = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -197,7 +206,7 @@ class FeedClient:
                     timeout=(self.limits.connect_timeout, self.limits.read_timeout),
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
-                raise _Retryable(f"{url}: {_short(exc)}") from None
+                raise _Retryable(f"{url}: {self._describe(exc, url)}") from None
             except requests.RequestException as exc:
                 raise FeedError(f"{url}: {_short(exc)}") from None
             with response:
@@ -232,27 +241,82 @@ class FeedClient:
             raise FeedError(
                 f"{url}: response of {declared} bytes is over the limit of {self.limits.max_bytes}"
             )
-        body = bytearray()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise self._too_slow(url)
+        # Each socket read is bounded by read_timeout, not by the deadline: a server trickling
+        # bytes could hold the fetch for ever. The watchdog cuts the connection at the deadline.
+        watchdog = _Watchdog(remaining, response)
+        try:
+            body = self._read_body(url, response, deadline)
+        except Exception:
+            if watchdog.fired:
+                raise self._too_slow(url) from None
+            raise
+        finally:
+            watchdog.cancel()
+        if watchdog.fired:  # a body read until the connection closes ends cleanly when cut
+            raise self._too_slow(url)
+        return Document(url, body, _validators_of(response), response.headers.get("Content-Type"))
+
+    def _too_slow(self, url: str) -> FeedError:
+        return FeedError(f"{url}: took longer than {self.limits.total_seconds:g} s")
+
+    def _read_body(self, url: str, response: requests.Response, deadline: float) -> bytes:
+        # BytesIO grows in place and getvalue() hands its buffer over without a copy: a body
+        # near the size limit costs its size in memory once, not twice (bytearray, then bytes).
+        body = io.BytesIO()
         try:
             for chunk in response.iter_content(self.limits.chunk_bytes):
-                body += chunk
-                if len(body) > self.limits.max_bytes:
+                body.write(chunk)
+                if body.tell() > self.limits.max_bytes:
                     raise FeedError(
                         f"{url}: response is over the limit of {self.limits.max_bytes} bytes"
                     )
                 if time.monotonic() > deadline:
-                    raise FeedError(f"{url}: took longer than {self.limits.total_seconds:.0f} s")
+                    raise self._too_slow(url)
         except requests.exceptions.ContentDecodingError as exc:
-            raise FeedError(f"{url}: body cannot be decompressed ({_short(exc)})") from None
+            # the decompressor's own words, not the wrappers' (zlib: "invalid block type")
+            reason = next(
+                (c for c in _causes(exc) if type(c).__module__.split(".")[0] not in _WRAPPERS), exc
+            )
+            encoding = response.headers.get("Content-Encoding", "")
+            raise FeedError(
+                f"{url}: body cannot be decompressed as {encoding!r} ({_short(reason)})"
+            ) from None
         except (
             requests.ConnectionError,
             requests.Timeout,
             requests.exceptions.ChunkedEncodingError,
         ) as exc:
-            raise _Retryable(f"{url}: connection broken while reading ({_short(exc)})") from None
-        return Document(
-            url, bytes(body), _validators_of(response), response.headers.get("Content-Type")
-        )
+            raise _Retryable(
+                f"{url}: connection broken while reading the body ({self._describe(exc, url)})"
+            ) from None
+        return body.getvalue()
+
+    def _describe(self, exc: BaseException, url: str) -> str:
+        """What went wrong on the connection, in words (the library's text when not known)."""
+        causes = _causes(exc)
+
+        def first(*kinds: type) -> BaseException | None:
+            return next((c for c in causes if isinstance(c, kinds)), None)
+
+        if (unresolved := first(socket.gaierror)) is not None:
+            reason = getattr(unresolved, "strerror", None) or unresolved
+            return f"cannot resolve host {urlsplit(url).hostname!r} ({reason})"
+        if first(ConnectionRefusedError):
+            return "connection refused"
+        # urllib3's NewConnectionError (any failure to connect) derives from ConnectTimeoutError
+        slow_connect = first(requests.ConnectTimeout, _u3.ConnectTimeoutError)
+        if slow_connect is not None and not isinstance(slow_connect, _u3.NewConnectionError):
+            return f"connect timed out (no answer in {self.limits.connect_timeout:g} s)"
+        if first(ConnectionResetError):
+            return "connection reset by the server"
+        if (short := first(_u3.IncompleteRead, http.client.IncompleteRead)) is not None:
+            return f"body shorter than its Content-Length ({short})"
+        if first(_u3.ReadTimeoutError, TimeoutError):
+            return f"read timed out (no data for {self.limits.read_timeout:g} s)"
+        return _short(exc)
 
 
 class _Retryable(Exception):
@@ -260,6 +324,72 @@ class _Retryable(Exception):
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after
+
+
+class _Watchdog:
+    """Cuts a response's connection after `seconds` unless cancelled first.
+
+    Closing the response from another thread does not wake a read blocked in the socket, and
+    the connection object no longer holds the socket once the server said "Connection: close".
+    Shutting the socket down through a duplicate of its descriptor, taken while the response is
+    open, always reaches the right socket and wakes the read, which then sees the end of the
+    stream. Without a socket (a test double) the per-chunk deadline check still applies.
+    """
+
+    def __init__(self, seconds: float, response: requests.Response) -> None:
+        self.fired = False
+        self._lock = threading.Lock()
+        self._sock: socket.socket | None = None
+        self._timer: threading.Timer | None = None
+        try:
+            duplicate = os.dup(response.raw.fileno())
+        except (AttributeError, OSError, ValueError):
+            return
+        try:
+            self._sock = socket.socket(fileno=duplicate)
+        except OSError:
+            os.close(duplicate)
+            return
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._sock is None:
+                return
+            self.fired = True
+            with contextlib.suppress(OSError):  # already closed: the read has ended anyway
+                self._sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            if self._sock is not None:
+                self._sock.close()  # the duplicate only; the response closes its own
+                self._sock = None
+
+
+_WRAPPERS = frozenset({"requests", "urllib3"})  # packages whose exceptions wrap the real cause
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and those it wraps (args, reason, cause, context), outermost first."""
+    found: list[BaseException] = []
+    todo = [exc]
+    while todo and len(found) < 20:
+        current = todo.pop(0)
+        if any(current is seen for seen in found):
+            continue
+        found.append(current)
+        inner = [a for a in current.args if isinstance(a, BaseException)]
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            inner.append(reason)
+        inner += [e for e in (current.__cause__, current.__context__) if e is not None]
+        todo += inner
+    return found
 
 
 def _validators_of(response: requests.Response) -> Validators:
