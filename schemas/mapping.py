@@ -6,6 +6,7 @@ for all sources together, in `schemas.normalise` and `schemas.validation`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ from schemas.registry import Source
 PROBLEM = "parse_problem"
 PROBLEM_VALUE = "parse_problem_value"
 NUMERIC_FIELDS = ("ects", "workload_hours", "price_amount", "eqf_level", "isced_level")
+_UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 def _has_lists(values: pd.Series) -> bool:
@@ -34,6 +36,47 @@ def _as_list_column(values: pd.Series, separator: str | None) -> pd.Series:
         items = items.str.split(separator, regex=False).explode()
     items = items.str.strip()
     return collect_lists(items[items != ""], values.index)
+
+
+def _safe_text(text: str) -> str:
+    """NUL and lone surrogates written out as escapes (`\\x00`, `\\ud800`)."""
+    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _unsafe_text(values: pd.Series, field: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Text holding a NUL character or a lone surrogate (JSON's `"\\ud800"`) is refused: a
+    surrogate cannot be encoded as UTF-8 (pandas' arrow strings, Parquet and the record ids
+    would fail) and a NUL truncates text in C-string consumers (PostgreSQL refuses it). The
+    value is kept with those characters escaped, so that the record can be named and reported.
+    Plain Python on purpose: any pandas string operation would encode the text first."""
+    problem = pd.Series(None, index=values.index, dtype="object")
+    shown = pd.Series(None, index=values.index, dtype="object")
+    raw = values.tolist()
+    texts = [str(t) for v in raw if v is not None for t in (v if isinstance(v, list) else (v,))]
+    joined = "".join(texts)
+    if "\x00" not in joined and (joined.isascii() or _encodes(joined)):
+        return values, problem, shown  # the common case: one scan of the column's text
+    safe = list(raw)
+    for i, value in enumerate(raw):
+        items = [str(t) for t in value] if isinstance(value, list) else [str(value)]
+        if value is None or not any(_UNSAFE_TEXT.search(t) for t in items):
+            continue
+        nul = any("\x00" in t for t in items)
+        reason = "contains a NUL character" if nul else "holds a lone surrogate, not Unicode"
+        problem.iat[i] = f"field '{field}': text {reason}"
+        safe[i] = (
+            [_safe_text(t) for t in items] if isinstance(value, list) else _safe_text(items[0])
+        )
+        shown.iat[i] = " | ".join(safe[i]) if isinstance(value, list) else safe[i]
+    return pd.Series(safe, index=values.index, dtype="object"), problem, shown
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _scalar_problems(values: pd.Series, field: str) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -59,15 +102,22 @@ def map_source_fields(parsed: ParsedFeed, source: Source) -> pd.DataFrame:
     frame = pd.DataFrame(index=pd.RangeIndex(n))
     problem = pd.Series(None, index=frame.index, dtype="object")
     problem_value = pd.Series(None, index=frame.index, dtype="object")
+
+    def note(field_problem: pd.Series, field_value: pd.Series) -> None:
+        """Keep each record's first problem."""
+        first = problem.isna() & field_problem.notna()
+        problem[first] = field_problem[first]
+        problem_value[first] = field_value[first]
+
     for field, path in source.mapping.items():
         values = pd.Series(parsed.columns[path], index=frame.index, dtype="object")
+        values, *unsafe = _unsafe_text(values, field)
+        note(*unsafe)
         if field in LIST_FIELDS:
             values = _as_list_column(values, source.options.list_separator)
         elif _has_lists(values):
-            values, field_problem, field_value = _scalar_problems(values, field)
-            first = problem.isna() & field_problem.notna()
-            problem[first] = field_problem[first]
-            problem_value[first] = field_value[first]
+            values, *several = _scalar_problems(values, field)
+            note(*several)
         frame[field] = values
     for field in SCALAR_FIELDS:
         if field in frame:
@@ -94,7 +144,7 @@ def map_source_fields(parsed: ParsedFeed, source: Source) -> pd.DataFrame:
             {
                 "record_index": [p.record_index for p in parsed.problems],
                 PROBLEM: [p.reason for p in parsed.problems],
-                PROBLEM_VALUE: [p.value for p in parsed.problems],
+                PROBLEM_VALUE: [_safe_text(p.value) for p in parsed.problems],
             }
         )
         frame = pd.concat([frame, unreadable], ignore_index=True)

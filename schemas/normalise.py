@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from schemas import codes
@@ -38,7 +39,9 @@ def _numbers(frame: pd.DataFrame, field: str, problems: Problems) -> None:
     raw = frame[field]
     parsed = pd.to_numeric(raw, errors="coerce").astype("float64")
     problems.add(raw.index[raw.notna() & parsed.isna()], field, "not a number", raw)
-    frame[field] = parsed
+    infinite = np.isinf(parsed.to_numpy())
+    problems.add(raw.index[infinite], field, "not a finite number", raw)
+    frame[field] = parsed.where(~infinite)
 
 
 def _levels(frame: pd.DataFrame, field: str, problems: Problems) -> None:
@@ -121,6 +124,25 @@ def _providers(frame: pd.DataFrame, registry: Registry, problems: Problems) -> N
     frame["provider_trusted"] = resolved.map(trusted_of).fillna(False).astype(bool)
 
 
+def _formula_values(frame: pd.DataFrame, problems: Problems) -> None:
+    """Refuse text that a spreadsheet would run as a formula: it starts with `=`, `+` or `@`,
+    or with `-` and a calculation (`-2+3`, `-SUM(`, `-cmd|`). Harmless here, dangerous once the
+    catalogue is exported to a spreadsheet (CSV injection). A bullet (`- understands X`,
+    `- self-paced`) is text. The value reported is the item that looks like a formula."""
+    formula_like = r"^\s*(?:[=+@]|-\s*(?:[\d.]+\s*[-+*/^&(]|[A-Za-z_][\w.]*\(|\w+\|))"
+    lists = ("learning_outcomes", "stackable_into")
+    free_text = (
+        *("title", "description", "provider_name", "awarding_body_name", "assessment_type"),
+        *("quality_assurance", "access_requirements", "nqf_level", "sqf", "url", *lists),
+    )
+    for field in free_text:
+        values = explode_items(frame[field]) if field in lists else frame[field].dropna()
+        text = values.astype("str")
+        formula = text[text.str.match(formula_like).fillna(False).astype(bool)]
+        formula = formula[~formula.index.duplicated()]
+        problems.add(formula.index, field, "looks like a spreadsheet formula", formula)
+
+
 def normalise_records(
     records: pd.DataFrame, registry: Registry
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -145,6 +167,7 @@ def normalise_records(
         "duplicate record id in this feed (the first record with it is kept)",
         frame["source_record_id"],
     )
+    _formula_values(frame, problems)
 
     _providers(frame, registry, problems)
     for field in ("provider_country", "awarding_body_country"):

@@ -13,10 +13,30 @@ from connectors.formats.base import FeedFormatError, ParsedFeed, RowProblem
 
 def _header(body: bytes, encoding: str, delimiter: str) -> list[str]:
     head = body[: 64 * 1024].decode(encoding, errors="replace").lstrip("\ufeff")
-    try:
-        return next(csv.reader(io.StringIO(head), delimiter=delimiter))
+    try:  # newline="": a lone CR ends a line (as it does for pyarrow), not an error
+        return next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
     except StopIteration:
         return []
+    except csv.Error as exc:
+        raise FeedFormatError(f"unreadable header row: {exc}") from None
+
+
+def _encoding_hint(names: list[str], encoding: str) -> str:
+    """A header holding U+FFFD (bytes invalid in `encoding`) or NUL (UTF-16 read as an 8-bit
+    encoding) says the declared encoding is wrong; say so rather than only naming columns."""
+    if any("\ufffd" in name or "\x00" in name for name in names):
+        return f"; the header is not {encoding} text: is options.encoding right?"
+    return ""
+
+
+def _undecodable(body: bytes, encoding: str) -> str | None:
+    """Why `body` is not `encoding` text, if it is not. pyarrow reports bytes invalid in UTF-8
+    within a row of the wrong length as a field-count error: name the real cause instead."""
+    try:
+        body.decode(encoding)
+    except UnicodeError as exc:
+        return str(exc)
+    return None
 
 
 def parse_csv_feed(
@@ -41,7 +61,10 @@ def parse_csv_feed(
     wanted = list(dict.fromkeys(fields)) if fields is not None else names
     absent = [f for f in wanted if f not in names]
     if absent:
-        raise FeedFormatError(f"column(s) {absent} not in the header (columns: {names})")
+        raise FeedFormatError(
+            f"column(s) {absent} not in the header (columns: {names})"
+            + _encoding_hint(names, encoding)
+        )
 
     bad_rows: list[str] = []
 
@@ -67,8 +90,11 @@ def parse_csv_feed(
                 quoted_strings_can_be_null=True,
             ),
         )
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise FeedFormatError(f"not a readable {encoding} CSV document: {exc}") from None
+    # UnicodeError: e.g. "UTF-16 stream does not start with BOM"; ArrowKeyError: a header
+    # pyarrow reads otherwise than _header (bytes invalid in `encoding`)
+    except (pa.ArrowInvalid, pa.ArrowKeyError, UnicodeError) as exc:
+        reason = _undecodable(body, encoding) or exc
+        raise FeedFormatError(f"not a readable {encoding} CSV document: {reason}") from None
     n = table.num_rows
     problems = [RowProblem(n + k, *text.split("\x1f", 1)) for k, text in enumerate(bad_rows)]
     columns = {name: table.column(name).to_pylist() for name in wanted}

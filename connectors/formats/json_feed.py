@@ -46,9 +46,45 @@ def _as_text(value: Any) -> Any:
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
     if isinstance(value, list):
-        items = [_as_text(v) for v in value if v is not None]
-        return [v for v in items if not isinstance(v, list)] or None
+        items = [_as_text(v) for v in value if v is not None]  # [] and [[]] give None
+        return [v for v in items if v is not None and not isinstance(v, list)] or None
     return json.dumps(value, ensure_ascii=False, sort_keys=True)[:500]
+
+
+class _Repeated(dict):
+    """A JSON object naming a key more than once (json.loads silently keeps the last value)."""
+
+    repeated: list[str]
+
+
+def _objects(pairs: list[tuple[str, Any]], found: list[_Repeated]) -> dict[str, Any]:
+    """object_pairs_hook: a dict, or a `_Repeated` (also listed in `found`) for repeated keys."""
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    seen: set[str] = set()
+    repeated = _Repeated(obj)
+    repeated.repeated = []
+    for key, _ in pairs:
+        if key in seen and key not in repeated.repeated:
+            repeated.repeated.append(key)
+        seen.add(key)
+    found.append(repeated)
+    return repeated
+
+
+def _repeated_within(value: Any) -> list[_Repeated]:
+    """Objects with a repeated key inside `value`, in document order (iterative: no recursion)."""
+    todo, found = [value], []
+    while todo:
+        item = todo.pop()
+        if isinstance(item, _Repeated):
+            found.append(item)
+        if isinstance(item, dict):
+            todo.extend(reversed(item.values()))
+        elif isinstance(item, list):
+            todo.extend(reversed(item))
+    return found
 
 
 def _column(records: list[dict[str, Any]], keys: tuple[str, ...]) -> list[Any]:
@@ -58,6 +94,29 @@ def _column(records: list[dict[str, Any]], keys: tuple[str, ...]) -> list[Any]:
     else:
         values = [_walk(record, keys) for record in records]
     return [v if v is None or type(v) is str else _as_text(v) for v in values]
+
+
+def _ambiguous_records(
+    items: list[Any], repeated: list[_Repeated], paths: set[str]
+) -> dict[int, tuple[str, Any]]:
+    """Records holding an object with a repeated key, by id(): (reason, record). Outside the
+    records, a repeated key of the records or next-page path (which value is meant?) fails the
+    document; one elsewhere in the envelope is not read and does not matter."""
+    if not repeated:
+        return {}
+    found: dict[int, tuple[str, Any]] = {}
+    inside: set[int] = set()
+    for item in items:
+        within = _repeated_within(item)
+        inside.update(id(obj) for obj in within)
+        if within and isinstance(item, dict):
+            key = within[0].repeated[0]
+            found[id(item)] = (f"key {key!r} given twice in one JSON object: which value?", item)
+    for obj in repeated:
+        on_path = [key for key in obj.repeated if key in paths]
+        if id(obj) not in inside and on_path:
+            raise FeedFormatError(f"key {on_path[0]!r} repeated in a JSON object")
+    return found
 
 
 def parse_json_feed(
@@ -70,8 +129,9 @@ def parse_json_feed(
     """Parse a JSON document whose records are at the dotted path `records` ('' = the document)."""
     if not body.strip():
         return ParsedFeed({f: [] for f in fields}, 0)
+    repeated: list[_Repeated] = []
     try:
-        document = json.loads(body)
+        document = json.loads(body, object_pairs_hook=lambda pairs: _objects(pairs, repeated))
     except RecursionError:
         raise FeedFormatError("JSON nested too deeply") from None
     except (UnicodeDecodeError, ValueError) as exc:
@@ -88,10 +148,19 @@ def parse_json_feed(
         if next_page is not None and not isinstance(next_page, str):
             raise FeedFormatError(f"next-page path {next_path!r} does not hold a link")
 
-        good = [item for item in items if isinstance(item, dict)]
+        paths = {*_split(records), *_split(next_path or "")}
+        ambiguous = _ambiguous_records(items, repeated, paths)
+        good = [item for item in items if isinstance(item, dict) and id(item) not in ambiguous]
+        unreadable = [
+            ("record is not a JSON object", item)
+            if not isinstance(item, dict)
+            else ambiguous[id(item)]
+            for item in items
+            if not isinstance(item, dict) or id(item) in ambiguous
+        ]
         problems = [
-            RowProblem(len(good) + k, "record is not a JSON object", str(item)[:200])
-            for k, item in enumerate(i for i in items if not isinstance(i, dict))
+            RowProblem(len(good) + k, reason, str(item)[:200])
+            for k, (reason, item) in enumerate(unreadable)
         ]
         columns = {field: _column(good, _split(field)) for field in dict.fromkeys(fields)}
     except RecursionError:

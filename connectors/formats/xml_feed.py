@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from lxml import etree
@@ -33,13 +34,58 @@ class _FieldPath:
         if self.elements != ".":  # bad syntax or an undeclared prefix: refused now, not per record
             etree.Element("_").findall(self.elements, namespaces)
 
-    def values(self, record: etree._Element) -> list[str]:
+    def values(self, record: etree._Element, entities: tuple[bytes, ...] = ()) -> list[str]:
         nodes = record.findall(self.elements, self.namespaces) if self.elements != "." else [record]
         if self.attribute:
+            if entities:
+                _refuse_entity_references(nodes, self.attribute, entities)
             found = (node.get(self.attribute) for node in nodes)
         else:
             found = ("".join(node.itertext()) for node in nodes)
         return [v for v in found if v is not None and v.strip()]
+
+
+_PREDEFINED = {"lt", "gt", "amp", "apos", "quot"}
+
+
+def _declared_entities(element: etree._Element) -> tuple[bytes, ...]:
+    """References (`&name;`) to the general entities the document's internal DTD declares."""
+    dtd = element.getroottree().docinfo.internalDTD
+    if dtd is None:
+        return ()
+    names = {entity.name for entity in dtd.iterentities()} - _PREDEFINED
+    return tuple(f"&{name};".encode() for name in sorted(names))
+
+
+_ATTRIBUTE = re.compile(rb'([^\s=]+)="([^"]*)"')
+
+
+def _refuse_entity_references(
+    nodes: list[etree._Element], attribute: str, entities: tuple[bytes, ...]
+) -> None:
+    """libxml2 keeps entity references in text unexpanded, but reading an attribute expands
+    them (attribute-value normalisation, bounded only by its amplification limit). The tree
+    still holds the reference, and serialising the node shows it: refuse rather than expand."""
+    for node in nodes:
+        start_tag = etree.tostring(node, encoding="utf-8", with_tail=False).split(b">", 1)[0]
+        for name, value in _ATTRIBUTE.findall(start_tag):
+            if b"&" not in value or _clark(name.decode(), node) != attribute:
+                continue
+            for reference in entities:
+                if reference in value:
+                    raise FeedFormatError(
+                        f"entity reference {reference.decode()} in attribute {name.decode()!r}"
+                        f" of <{etree.QName(node).localname}>: entities are never expanded"
+                    )
+
+
+def _clark(name: str, node: etree._Element) -> str:
+    """A serialised attribute name (`p:local`) in Clark notation, by the node's namespaces."""
+    prefix, _, local = name.rpartition(":")
+    if not prefix:
+        return name
+    uri = "http://www.w3.org/XML/1998/namespace" if prefix == "xml" else node.nsmap.get(prefix)
+    return f"{{{uri}}}{local}"
 
 
 def _collapse(values: list[str]) -> Any:
@@ -77,10 +123,13 @@ def parse_xml_feed(
         remove_pis=True,
     )
     n = 0
+    entities: tuple[bytes, ...] | None = None
     try:
         for _, element in parser:
+            if entities is None:  # the DTD, if any, precedes the first record
+                entities = _declared_entities(element)
             for name, path in paths.items():
-                columns[name].append(_collapse(path.values(element)))
+                columns[name].append(_collapse(path.values(element, entities)))
             n += 1
             element.clear(keep_tail=False)
             while element.getprevious() is not None:
