@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from connectors.formats.base import ParsedFeed
 from schemas.canonical import LIST_FIELDS, SCALAR_FIELDS
@@ -43,19 +45,20 @@ def _safe_text(text: str) -> str:
     return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _unsafe_text(values: pd.Series, field: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _unsafe_text(
+    values: pd.Series, field: str
+) -> tuple[pd.Series, pd.Series | None, pd.Series | None]:
     """Text holding a NUL character or a lone surrogate (JSON's `"\\ud800"`) is refused: a
     surrogate cannot be encoded as UTF-8 (pandas' arrow strings, Parquet and the record ids
     would fail) and a NUL truncates text in C-string consumers (PostgreSQL refuses it). The
     value is kept with those characters escaped, so that the record can be named and reported.
-    Plain Python on purpose: any pandas string operation would encode the text first."""
+    Plain Python on purpose: any pandas string operation would encode the text first.
+    Returns no problems (None, None) in the common case, checked by Arrow in C."""
+    raw = values.tolist()
+    if _clean_text(raw):
+        return values, None, None
     problem = pd.Series(None, index=values.index, dtype="object")
     shown = pd.Series(None, index=values.index, dtype="object")
-    raw = values.tolist()
-    texts = [str(t) for v in raw if v is not None for t in (v if isinstance(v, list) else (v,))]
-    joined = "".join(texts)
-    if "\x00" not in joined and (joined.isascii() or _encodes(joined)):
-        return values, problem, shown  # the common case: one scan of the column's text
     safe = list(raw)
     for i, value in enumerate(raw):
         items = [str(t) for t in value] if isinstance(value, list) else [str(value)]
@@ -71,12 +74,17 @@ def _unsafe_text(values: pd.Series, field: str) -> tuple[pd.Series, pd.Series, p
     return pd.Series(safe, index=values.index, dtype="object"), problem, shown
 
 
-def _encodes(text: str) -> bool:
+def _clean_text(raw: list) -> bool:
+    """True when no value holds a NUL or a lone surrogate (Arrow refuses to encode those)."""
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+        array = pa.array(raw)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+        return False  # mixed shapes or text that cannot be encoded: look value by value
+    if pa.types.is_list(array.type) or pa.types.is_large_list(array.type):
+        array = pc.list_flatten(array)
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return pa.types.is_null(array.type)
+    return not pc.any(pc.match_substring(array, "\x00")).as_py()
 
 
 def _scalar_problems(values: pd.Series, field: str) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -103,9 +111,14 @@ def map_source_fields(parsed: ParsedFeed, source: Source) -> pd.DataFrame:
     problem = pd.Series(None, index=frame.index, dtype="object")
     problem_value = pd.Series(None, index=frame.index, dtype="object")
 
-    def note(field_problem: pd.Series, field_value: pd.Series) -> None:
+    def note(field_problem: pd.Series | None, field_value: pd.Series | None) -> None:
         """Keep each record's first problem."""
-        first = problem.isna() & field_problem.notna()
+        if field_problem is None:
+            return
+        found = field_problem.notna()
+        if not found.any():
+            return
+        first = problem.isna() & found
         problem[first] = field_problem[first]
         problem_value[first] = field_value[first]
 
