@@ -24,8 +24,14 @@ def run() -> int:
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
     if not result.success:
+        for event in result.all_events:
+            error = getattr(event.event_specific_data, "error", None) if event.is_failure else None
+            if error is not None:
+                cause = error.cause.message if error.cause else error.message
+                print(f"{event.step_key or 'run'}: {cause.strip()}", file=sys.stderr)
         print(
-            "The aggregation run failed; see the Dagster UI (make ui) for the step logs.",
+            "The aggregation run failed and the published catalogue was left as it was; "
+            "see the Dagster UI (make ui) for the step logs.",
             file=sys.stderr,
         )
         return 1
