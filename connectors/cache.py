@@ -47,17 +47,15 @@ class CachedFeed:
         )
 
 
-def _read_records(path: Path) -> pd.DataFrame:
-    """Records as a fresh read gives them: lists as Python lists, text as pandas text."""
+def read_records(path: Path) -> pd.DataFrame:
+    """A frame written with `to_parquet`, as the pipeline made it: pandas dtypes restored from
+    the file's metadata, lists as Python lists (pyarrow would give numpy arrays)."""
     table = pq.read_table(path)
-    return pd.DataFrame(
-        {
-            name: column.to_pylist()
-            if pa.types.is_list(column.type) or pa.types.is_large_list(column.type)
-            else column.to_pandas()
-            for name, column in zip(table.column_names, table.columns, strict=True)
-        }
-    )
+    frame = table.to_pandas()
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+            frame[name] = pd.Series(column.to_pylist(), index=frame.index, dtype="object")
+    return frame
 
 
 class FeedCache:
@@ -73,7 +71,7 @@ class FeedCache:
         meta_path, records_path = self._paths(source_id)
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            records = _read_records(records_path)
+            records = read_records(records_path)
             pages = [PageState(**page) for page in meta.get("pages", [])]
             return CachedFeed(str(meta.get("fingerprint", "")), pages, records)
         except (OSError, ValueError, TypeError, AttributeError):

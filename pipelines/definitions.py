@@ -4,14 +4,15 @@ from dagster import Definitions
 
 from pipelines.catalogue import definitions as catalogue
 from pipelines.feeds import definitions as feeds
+from pipelines.io import CatalogueIOManager
 from pipelines.settings import CatalogueSettings
 
 
 def build_definitions(settings: CatalogueSettings) -> Definitions:
     """All definitions bound to one registry and catalogue folder (tests pass their own)."""
-    return Definitions.merge(
-        feeds.defs, catalogue.defs, Definitions(resources={"settings": settings})
-    )
+    io_manager = CatalogueIOManager(base_dir=str(settings.directory / "state" / "assets"))
+    resources = {"settings": settings, "io_manager": io_manager}
+    return Definitions.merge(feeds.defs, catalogue.defs, Definitions(resources=resources))
 
 
 defs = build_definitions(CatalogueSettings.from_env())
