@@ -254,3 +254,28 @@ def test_an_empty_catalogue_is_published_with_typed_tables(tmp_path):
     finally:
         con.close()
     assert len(read_published(tmp_path)["microcredentials"]) == 0
+
+
+def test_one_asset_can_be_rematerialised_from_the_stored_upstream_values(catalogue, tmp_path):
+    from dagster import AssetKey, DagsterInstance
+
+    from pipelines.definitions import build_definitions
+    from pipelines.settings import CatalogueSettings
+
+    run, out, _, registry = catalogue
+    run()
+    first = read_published(out)
+    settings = CatalogueSettings(registry_path=str(registry), catalogue_dir=str(out))
+    job = build_definitions(settings).resolve_job_def("aggregate_catalogue")
+    result = job.execute_in_process(
+        instance=DagsterInstance.ephemeral(),
+        asset_selection=[AssetKey(["catalogue", "parquet_release"])],
+        raise_on_error=False,
+    )
+    assert result.success
+    again = read_published(out)
+    assert (
+        again["microcredentials"]["credential_id"].tolist()
+        == first["microcredentials"]["credential_id"].tolist()
+    )
+    assert len(again["rejects"]) == len(first["rejects"])
