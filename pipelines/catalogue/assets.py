@@ -88,7 +88,11 @@ def parquet_release(
     run_at = datetime.now(UTC)
     directory = settings.directory
     tables = build_catalogue(
-        validated_records, raw_feeds, settings.registry(), run_at, read_published(directory)
+        validated_records,
+        raw_feeds,
+        settings.registry(),
+        run_at,
+        read_published(directory, ["microcredentials", "feed_status"]),
     )
     release = write_release(
         tables.as_dict(), directory, f"{run_at:%Y%m%dT%H%M%S%fZ}-{context.run_id[:8]}"

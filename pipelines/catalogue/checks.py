@@ -30,7 +30,7 @@ def nothing_lost(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     description="The published microcredentials table satisfies the canonical schema.",
 )
 def schema_valid(settings: CatalogueSettings) -> AssetCheckResult:
-    frame = read_published(settings.directory)["microcredentials"]
+    frame = read_published(settings.directory, ["microcredentials"])["microcredentials"]
     failures = schema_failures(frame, catalogue_schema())
     return AssetCheckResult(
         passed=failures.empty,
@@ -44,7 +44,7 @@ def schema_valid(settings: CatalogueSettings) -> AssetCheckResult:
 
 @asset_check(asset=parquet_release, description="Every record read is in lineage or in rejects.")
 def nothing_lost_check(settings: CatalogueSettings) -> AssetCheckResult:
-    counts = nothing_lost(read_published(settings.directory))
+    counts = nothing_lost(read_published(settings.directory, ["feed_status", "lineage", "rejects"]))
     lost = counts[counts["lost"] != 0]
     return AssetCheckResult(
         passed=lost.empty,
@@ -62,7 +62,7 @@ def nothing_lost_check(settings: CatalogueSettings) -> AssetCheckResult:
     "(a warning: incomplete records are kept, not rejected).",
 )
 def completeness_check(settings: CatalogueSettings) -> AssetCheckResult:
-    frame = read_published(settings.directory)["microcredentials"]
+    frame = read_published(settings.directory, ["microcredentials"])["microcredentials"]
     mean = float(frame["completeness"].mean()) if len(frame) else 0.0
     missing = frame["missing_elements"].explode().value_counts().head(10)
     by_provider = frame.groupby("provider_name")["completeness"].mean().sort_values().head(10)
@@ -87,7 +87,7 @@ def completeness_check(settings: CatalogueSettings) -> AssetCheckResult:
     "last good records, marked stale).",
 )
 def sources_read_check(settings: CatalogueSettings) -> AssetCheckResult:
-    status = read_published(settings.directory)["feed_status"]
+    status = read_published(settings.directory, ["feed_status"])["feed_status"]
     latest = status[status["run_at"] == status["run_at"].max()]
     failed = latest[latest["status"] == "failed"][["source_id", "stale", "error"]]
     return AssetCheckResult(

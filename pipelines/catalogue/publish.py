@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -100,24 +101,25 @@ def publish_release(catalogue_dir: Path, release: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def read_published(catalogue_dir: Path) -> dict[str, pd.DataFrame]:
-    """The currently published tables (empty dict when there is no catalogue yet)."""
+def read_published(
+    catalogue_dir: Path, names: Iterable[str] = tuple(TABLES)
+) -> dict[str, pd.DataFrame]:
+    """The currently published tables among `names` (empty when there is no catalogue yet)."""
     root = catalogue_dir / "parquet"
     if not root.exists():
         return {}
+    wanted = set(names)
     tables = {
         name: pq.read_table(root / f"{name}.parquet").to_pandas()
         for name in TABLES
-        if name != "microcredentials" and (root / f"{name}.parquet").exists()
+        if name in wanted and name != "microcredentials" and (root / f"{name}.parquet").exists()
     }
-    partitions = root / "microcredentials"
-    if partitions.exists():
+    partitions, empty = root / "microcredentials", root / "empty-microcredentials.parquet"
+    if "microcredentials" in wanted and partitions.exists():
         dataset = ds.dataset(partitions, format="parquet", partitioning="hive")
         tables["microcredentials"] = dataset.to_table().to_pandas()[list(COLUMN_NAMES)]
-    elif (root / "empty-microcredentials.parquet").exists():
-        tables["microcredentials"] = pq.read_table(
-            root / "empty-microcredentials.parquet"
-        ).to_pandas()
+    elif "microcredentials" in wanted and empty.exists():
+        tables["microcredentials"] = pq.read_table(empty).to_pandas()
     return tables
 
 
