@@ -122,6 +122,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("last_seen", TIMESTAMP, "Last run (UTC) in which a source published it", mappable=False),
     Column("source_count", pa.int32(), "Source records merged into this row", mappable=False),
     Column(
+        "provider_id_origin",
+        pa.string(),
+        "How provider_id was found: 'given', 'resolved by' a name, alias, identifier or similar "
+        "name, 'default of the source', or 'unregistered provider' (an id of its own)",
+        mappable=False,
+    ),
+    Column(
         "eqf_level_origin",
         pa.string(),
         "How eqf_level was obtained: 'given', or 'derived from' a national level or QF-EHEA cycle",

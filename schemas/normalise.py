@@ -18,6 +18,7 @@ from schemas.code_mapping import ORIGIN_FIELDS, map_codes
 from schemas.lists import collect_lists, explode_items
 from schemas.mapping import PROBLEM, PROBLEM_VALUE
 from schemas.problems import Problems
+from schemas.providers import ProviderIndex, unregistered_ids
 from schemas.registry import Registry
 
 _ISO_DURATION = r"P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
@@ -87,41 +88,48 @@ def _expiry(frame: pd.DataFrame, problems: Problems) -> None:
 
 
 def _providers(frame: pd.DataFrame, registry: Registry, problems: Problems) -> None:
-    """Resolve each record's provider to the registry (by id, name, alias or identifier);
-    records that name none belong to their source's provider."""
-    by_key: dict[str, str] = {}
-    for provider in registry.providers:
-        keys = [provider.id, provider.name, *provider.aliases]
-        keys += [v for v in provider.identifiers.model_dump().values() if v]
-        for key in keys:
-            by_key.setdefault(codes.fold(key), provider.id)
+    """Resolve each record's provider to the registry (by id, name, alias, identifier or a
+    similar name); records that name none belong to their source's provider, and a provider the
+    registry does not know gets an `unregistered-` id of its own."""
+    index = ProviderIndex(registry, registry.matching.provider_similarity)
     providers = registry.providers_by_id
-    source_provider = pd.Series({s.id: s.provider for s in registry.sources})
+    source_provider = pd.Series({s.id: s.provider for s in registry.sources}, dtype="object")
     default_id = frame["source_id"].map(source_provider)
+    country_of = {p.id: p.country for p in providers.values()}
 
     given_id, given_name = frame["provider_id"], frame["provider_name"]
-    by_id = codes.map_distinct(given_id, lambda v: by_key.get(codes.fold(v)))
-    by_name = codes.map_distinct(given_name, lambda v: by_key.get(codes.fold(v)))
+    by_id = codes.map_distinct(given_id, lambda v: index.exact.get(codes.fold(v)))
     problems.add(
         given_id.index[given_id.notna() & by_id.isna()],
         "provider_id",
         "not a registered provider id",
         given_id,
     )
+    given_country = codes.map_distinct(frame["provider_country"], codes.country_code)
+    by_name, how = index.resolve(given_name, given_country)
     named = given_id.notna() | given_name.notna()
-    resolved = by_id.fillna(by_name).where(named, default_id)
-    frame["provider_id"] = resolved.where(resolved.notna(), None)
-
-    name_of = {p.id: p.name for p in providers.values()}
-    country_of = {p.id: p.country for p in providers.values()}
-    trusted_of = {p.id: p.trusted for p in providers.values()}
-    frame["provider_name"] = (
-        resolved.map(name_of).fillna(given_name).where(lambda s: s.notna(), None)
+    resolved = by_id.fillna(by_name)
+    unregistered = named & resolved.isna() & given_name.notna()
+    fallback_country = given_country.fillna(default_id.map(country_of))
+    own_id = unregistered_ids(given_name.where(unregistered), fallback_country)
+    provider_id = resolved.where(named, default_id).fillna(own_id)
+    frame["provider_id"] = provider_id.where(provider_id.notna(), None)
+    frame["provider_id_origin"] = np.select(
+        [given_id.notna() & by_id.notna(), resolved.notna(), unregistered],
+        ["given", "resolved by " + how.fillna("").astype("str"), "unregistered provider"],
+        "default of the source",
     )
+
+    registered = resolved.where(named, default_id)
+    name_of = {p.id: p.name for p in providers.values()}
+    trusted_of = {p.id: p.trusted for p in providers.values()}
+    name = registered.map(name_of).fillna(given_name)
+    frame["provider_name"] = name.where(name.notna(), None)
     country = frame["provider_country"]
-    fallback_country = resolved.map(country_of).fillna(default_id.map(country_of))
-    frame["provider_country"] = country.where(country.notna(), fallback_country)
-    frame["provider_trusted"] = resolved.map(trusted_of).fillna(False).astype(bool)
+    frame["provider_country"] = country.where(
+        country.notna(), registered.map(country_of).fillna(default_id.map(country_of))
+    )
+    frame["provider_trusted"] = registered.map(trusted_of).fillna(False).astype(bool)
 
 
 def _formula_values(frame: pd.DataFrame, problems: Problems) -> None:
@@ -201,6 +209,7 @@ def normalise_records(
         *RECORD_KEYS,
         *(c for c in COLUMN_NAMES if COLUMNS_BY_NAME[c].mappable),
         "provider_trusted",
+        "provider_id_origin",
         *(f"{f}_origin" for f in ORIGIN_FIELDS),
         "code_flags",
     ]

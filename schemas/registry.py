@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from schemas.canonical import MAPPABLE_FIELDS, REQUIRED_SOURCE_FIELDS
 from schemas.codes import country_code
+from schemas.matching import MatchSettings
 
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 TABULAR_FORMATS = ("csv", "json", "xml")
@@ -188,9 +189,23 @@ class Source(_Strict):
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
+class HistorySettings(_Strict):
+    """How the catalogue remembers (registry key `history`)."""
+
+    max_drop_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="a source that loses more than this share of its records at once is held "
+        "until an operator confirms (python -m pipelines confirm-drop SOURCE)",
+    )
+
+
 class Registry(_Strict):
     providers: tuple[Provider, ...]
     sources: tuple[Source, ...]
+    matching: MatchSettings = MatchSettings()
+    history: HistorySettings = HistorySettings()
     base_dir: Path = Path(".")
 
     @property

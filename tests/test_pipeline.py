@@ -88,6 +88,7 @@ def test_duckdb_answers_with_comments(catalogue):
         ]
         assert columns[:3] == ["credential_id", "title", "title_language"]
         assert columns[columns.index("source_count") + 1 :] == [
+            "provider_id_origin",
             "eqf_level_origin",
             "qf_ehea_cycle_origin",
             "isced_level_origin",

@@ -73,5 +73,6 @@ def test_sample_aggregator_records_resolve_to_registered_providers(sample):
     )  # named by alias "TU Delft"
     assert register.loc["NLMC-2026-0022", "provider_id"] == "nl-wur"  # "Wageningen UR"
     saxion = register.loc["NLMC-2026-0051"]
-    assert saxion["provider_id"] is None and saxion["provider_name"].startswith("Saxion")
+    assert saxion["provider_id"] == "unregistered-nl-saxion-university-of-applied-sciences"
+    assert saxion["provider_name"].startswith("Saxion")
     assert saxion["provider_country"] == "NL"

@@ -300,7 +300,8 @@ def test_providers_resolve_by_alias_identifier_or_stay_unregistered():
     rows = result.accepted.set_index("title")
     assert rows.loc["A", "provider_id"] == rows.loc["B", "provider_id"] == "at-graz"
     assert rows.loc["A", "provider_country"] == "AT"
-    assert rows.loc["C", "provider_id"] is None
+    assert rows.loc["C", "provider_id"] == "unregistered-nl-hogeschool-onbekend"
+    assert rows.loc["C", "provider_id_origin"] == "unregistered provider"
     assert rows.loc["C", "provider_name"] == "Hogeschool Onbekend"
     assert rows.loc["C", "provider_country"] == "NL"  # the aggregator's country
     assert rows.loc["D", "provider_id"] == "nl-agg"
