@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install run test ui query lint bench clean
+.PHONY: install run test ui query validate lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ ui: install $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on the same instance
 
 query: install  ## make query SQL="SELECT ..."
 	$(BIN)/python -m pipelines query $(if $(SQL),"$(SQL)",)
+
+validate: install  ## make validate FEED=file-or-URL FORMAT=csv ARGS="--mapping title=Titel ..." (or SOURCE=id)
+	$(BIN)/python -m pipelines validate-feed $(if $(FEED),"$(FEED)",) $(if $(FORMAT),--format $(FORMAT),) \
+		$(if $(SOURCE),--registry "$(or $(CATALOGUE_REGISTRY),data/providers.yaml)" --source $(SOURCE),) $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,5 +1,6 @@
 """Command line: `python -m pipelines run` aggregates once (recorded in the Dagster instance of
-DAGSTER_HOME, so `make ui` shows the run); `python -m pipelines summary` describes the catalogue."""
+DAGSTER_HOME, so `make ui` shows the run); `python -m pipelines summary` describes the catalogue;
+`python -m pipelines validate-feed FILE_OR_URL --format ...` checks a provider's feed."""
 
 from __future__ import annotations
 
@@ -97,9 +98,75 @@ def query(sql: str) -> int:
     return 0
 
 
+def validate_feed_command(argv: list[str]) -> int:
+    """`validate-feed`: exit 0 when the pipeline would accept every record, 1 when a record
+    would be rejected or the feed cannot be read, 2 for a command line that cannot be used."""
+    import json
+
+    from pipelines.validate_feed import (
+        UsageError,
+        parse_assignments,
+        registry_formats,
+        render_report,
+        validate_feed,
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines validate-feed",
+        description="Check a feed before publishing it: every record the catalogue pipeline "
+        "would reject, and every constitutive element missing, with a suggested fix.",
+    )
+    parser.add_argument(
+        "feed", nargs="?", help="file or http(s) URL (default with --source: the source's url)"
+    )
+    parser.add_argument("--format", choices=registry_formats(), help="the feed's format")
+    parser.add_argument(
+        "--mapping",
+        action="append",
+        metavar="FIELD=PATH",
+        help="canonical field and where it is in a record (repeatable)",
+    )
+    parser.add_argument(
+        "--option",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a format option, e.g. delimiter=';' or records=data.items (repeatable)",
+    )
+    parser.add_argument("--registry", help="a registry YAML file (with --source)")
+    parser.add_argument("--source", help="check against this source's configuration")
+    parser.add_argument("--provider", help="provider name, when the feed does not name it")
+    parser.add_argument("--country", help="provider country (ISO 3166-1), likewise")
+    parser.add_argument("--json", action="store_true", help="a machine-readable report")
+    parser.add_argument("--all", action="store_true", help="list records without problems too")
+    args = parser.parse_args(argv)
+    try:
+        report = validate_feed(
+            args.feed,
+            feed_format=args.format,
+            mapping=parse_assignments(args.mapping, "--mapping"),
+            options=parse_assignments(args.option, "--option"),
+            provider=args.provider,
+            country=args.country,
+            registry_path=args.registry,
+            source_id=args.source,
+        )
+    except UsageError as exc:
+        parser.error(str(exc))
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_report(report, all_records=args.all), end="")
+    if args.json and report.error:
+        print(f"validate-feed: {report.error}", file=sys.stderr)
+    return report.exit_status
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["validate-feed"]:
+        return validate_feed_command(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
-    parser.add_argument("command", choices=["run", "summary", "query"])
+    parser.add_argument("command", choices=["run", "summary", "query", "validate-feed"])
     parser.add_argument("sql", nargs="?", default=EXAMPLE_QUERY, help="SQL for `query`")
     args = parser.parse_args(argv)
     if args.command == "query":
