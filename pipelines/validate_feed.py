@@ -335,34 +335,45 @@ def _empty_hint(source: Source) -> str:
     return ""
 
 
+class _Written:
+    """Values of the mapped records, as the feed (or a default) wrote them, by record index."""
+
+    def __init__(self, records: pd.DataFrame) -> None:
+        self._records = records
+        self._row = {int(i): n for n, i in enumerate(records["record_index"].tolist())}
+        self._columns: dict[str, list[Any]] = {}
+
+    def __call__(self, index: int, column: str) -> str | None:
+        if column not in self._records.columns:
+            return None
+        if column not in self._columns:
+            self._columns[column] = self._records[column].tolist()
+        return as_text(self._columns[column][self._row[index]])
+
+
 def _explain_records(
     report: FeedReport, read: SourceRead, registry: Registry, provider_flags: bool
 ) -> None:
     records = assemble_records([read])
     normalised, problems = normalise_records(records, registry)
     result = validate_records(normalised, problems)
-    by_index = records.set_index("record_index", drop=False)
-    normal_by_index = normalised.set_index("record_index", drop=False)
-    rejects = result.rejects
-
-    reports: dict[int, RecordReport] = {}
-    accepted = set(result.accepted["record_index"].astype("int64"))
-    for index, row in by_index.iterrows():
-        reports[int(index)] = RecordReport(
-            int(index),
-            as_text(row.get("source_record_id")),
-            as_text(row.get("title")),
-            int(index) in accepted,
+    written = _Written(records)
+    indices = [int(i) for i in records["record_index"].tolist()]
+    accepted = set(result.accepted["record_index"].astype("int64").tolist())
+    reports = {
+        index: RecordReport(
+            index, written(index, "source_record_id"), written(index, "title"), index in accepted
         )
+        for index in indices
+    }
 
-    error_fields: dict[int, set[str]] = {}
-    for reject in rejects.itertuples(index=False):
+    error_fields: dict[int, set[str]] = {index: set() for index in indices}
+    for reject in result.rejects.itertuples(index=False):
         index = int(reject.record_index)
-        error_fields.setdefault(index, set()).add(reject.field)
-        written = _written(by_index, index, reject.field)
+        error_fields[index].add(reject.field)
+        as_written = written(index, reject.field)
         checked = as_text(reject.value)
-        shown = written if written is not None else checked
-        read_as = checked if _differs(written, checked) else None
+        shown = as_written if as_written is not None else checked
         reports[index].findings.append(
             Finding(
                 "error",
@@ -370,60 +381,43 @@ def _explain_records(
                 shown,
                 reject.reason,
                 suggest_fix(reject.field, reject.reason, shown, provider_flags),
-                read_as,
+                checked if _differs(as_written, checked) else None,
             )
         )
 
     _, missing = completeness(normalised)
-    for row, elements in missing.items():
-        index = int(normalised.at[row, "record_index"])
-        if "record" in error_fields.get(index, set()):
-            continue  # nothing could be read: the error says all there is to say
-        for element in elements:
-            columns = CONSTITUTIVE_ELEMENTS[element]
-            if error_fields.get(index, set()).intersection(columns):
-                continue  # a value was given, but is wrong: the error says so
-            reports[index].findings.append(
-                Finding(
-                    "warning",
-                    " or ".join(columns),
-                    None,
-                    f"constitutive element '{element}' is missing",
-                    element_fix(element),
+    normal_indices = [int(i) for i in normalised["record_index"].tolist()]
+    for index, elements, flags in zip(
+        normal_indices, missing.tolist(), normalised["code_flags"].tolist(), strict=True
+    ):
+        if "record" not in error_fields[index]:  # unreadable: the error says all there is
+            for element in elements:
+                columns = CONSTITUTIVE_ELEMENTS[element]
+                if error_fields[index].intersection(columns):
+                    continue  # a value was given, but is wrong: the error says so
+                reports[index].findings.append(
+                    Finding(
+                        "warning",
+                        " or ".join(columns),
+                        None,
+                        f"constitutive element '{element}' is missing",
+                        element_fix(element),
+                    )
                 )
-            )
-
-    for index, flags in normal_by_index["code_flags"].items():
         for flag in flags if isinstance(flags, list) else []:
             flagged = _flag_field(flag)
-            reports[int(index)].findings.append(
-                Finding(
-                    "warning",
-                    flagged,
-                    _written(by_index, int(index), flagged),
-                    flag,
-                    flag_fix(flag),
-                )
+            reports[index].findings.append(
+                Finding("warning", flagged, written(index, flagged), flag, flag_fix(flag))
             )
 
     report.records = [reports[i] for i in sorted(reports)]
     kept = result.accepted
     _, kept_missing = completeness(kept)
+    kept_missing = kept_missing.tolist()
     report.elements = [
-        ElementShare(
-            element,
-            int(sum(element not in m for m in kept_missing)),
-            len(kept),
-        )
+        ElementShare(element, sum(element not in m for m in kept_missing), len(kept))
         for element in CONSTITUTIVE_ELEMENTS
     ]
-
-
-def _written(records: pd.DataFrame, index: int, column: str) -> str | None:
-    """The value of `column` in the mapped record, as the feed (or a default) wrote it."""
-    if column not in records.columns:
-        return None
-    return as_text(records.at[index, column])
 
 
 def _differs(written: str | None, value: str | None) -> bool:
