@@ -654,7 +654,7 @@ def render_report(report: FeedReport, all_records: bool = False) -> str:
             )
             lines.append(f"  {'':<7}  fix: {finding.fix}")
     if quiet:
-        lines.append(f"({quiet} records without errors or warnings not listed)")
+        lines.append(f"({_count(quiet, 'record')} without errors or warnings not listed)")
     errors = sum(len(r.errors) for r in report.records)
     warnings = sum(len(r.warnings) for r in report.records)
     lines += [

@@ -437,6 +437,51 @@ def test_formats_come_from_the_registry(capsys):
     assert status == 0 and "{" + ",".join(formats) + "}" in out
 
 
+PROFILE_FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
+
+
+def profile_format(name: str) -> None:
+    """Skip until the standard profiles (issue 6) are in the registry."""
+    if name not in (registry_formats() or ()) or not PROFILE_FIXTURES.is_dir():
+        pytest.skip(f"format {name!r} is not in the registry yet")
+
+
+def test_elm_document_checked_with_its_profile(capsys):
+    profile_format("elm")
+    status, out, _ = cli(
+        [
+            *("validate-feed", str(PROFILE_FIXTURES / "elm-loq.xml"), "--format", "elm"),
+            *("--provider", "KU Leuven", "--country", "BE", "--json"),
+        ],
+        capsys,
+    )
+    report = json.loads(out)
+    assert status == 0 and report["format"] == "elm"
+    assert report["records_read"] > 0 and report["records_rejected"] == 0
+    assert report["constitutive_elements"]["title"]["share"] == 1.0
+
+
+def test_ob3_credentials_report_the_achievement_never_the_learner(capsys):
+    profile_format("ob3")
+    path = PROFILE_FIXTURES / "ob3-credentials.json"
+    subjects = [
+        credential.get("credentialSubject", {})
+        for credential in json.loads(path.read_text(encoding="utf-8"))["credential"]
+    ]
+    learners = {s["id"] for s in subjects if "id" in s} | {
+        i["identityHash"] for s in subjects for i in s.get("identifier", [])
+    }
+    status, out, _ = cli(
+        [
+            *("validate-feed", str(path), "--format", "ob3"),
+            *("--provider", "Hogeschool Rotterdam", "--country", "NL", "--json", "--all"),
+        ],
+        capsys,
+    )
+    assert status == 0 and json.loads(out)["records_read"] > 0
+    assert learners and not any(learner in out for learner in learners)
+
+
 def test_fix_for_too_few_ects_and_unknown_reasons():
     assert "is it hours?" in suggest_fix("ects", "ECTS must be 1 to 59", "0.5")
     assert "split it" in suggest_fix("ects", "ECTS must be 1 to 59", "75")
