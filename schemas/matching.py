@@ -161,7 +161,7 @@ def normalise_urls(urls: pd.Series) -> pd.Series:
     text = text.str.replace(
         r"(?i)(?<=[?&])(?:utm_[a-z]+|fbclid|gclid|mc_[a-z]+)=[^&]*&?", "", regex=True
     )
-    text = text.str.replace(r"[?&]+$", "", regex=True).str.rstrip("/")
+    text = text.str.replace(r"[?&]+$", "", regex=True).str.replace(r"/+(?=\?|$)", "", regex=True)
     host = text.str.extract(r"^([^/?]*)(.*)$")
     return (host[0].str.casefold() + host[1]).where(text.notna() & (text != ""), None)
 
@@ -430,6 +430,6 @@ def deduplicate(records: pd.DataFrame, settings: MatchSettings | None = None) ->
     labels = _split_volume_conflicts(labels, keys["ects"].to_numpy(), edges)
     kept = compared[compared["weight"] >= min(settings.review_weight, settings.match_weight)]
     kept = kept.assign(
-        matched=labels[kept["left_row"].to_numpy()] == labels[kept["right_row"].to_numpy()]
+        merged=labels[kept["left_row"].to_numpy()] == labels[kept["right_row"].to_numpy()]
     )
     return Deduplication(labels, kept.reset_index(drop=True))

@@ -99,3 +99,14 @@ def _pair_keys(
     distinct = pd.DataFrame({"k": keys, "n": name, "c": country}).dropna(subset=["k"])
     distinct = distinct.drop_duplicates("k")
     return keys, {k: (n, c) for k, n, c in distinct.itertuples(index=False)}
+
+
+def awarding_provider_ids(records: pd.DataFrame, index: ProviderIndex) -> pd.Series:
+    """Who awards each record's micro-credential, as a provider id: the provider itself, unless
+    an awarding body is named (a MOOC platform's partner university), resolved like providers."""
+    body, provider = records["awarding_body_name"], records["provider_name"]
+    own = body.isna() | (body.astype("object") == provider.astype("object"))
+    other = body.where(~own)
+    registered, _ = index.resolve(other, records["awarding_body_country"])
+    unknown = unregistered_ids(other.where(registered.isna()), records["awarding_body_country"])
+    return records["provider_id"].where(own, registered.fillna(unknown)).astype("object")

@@ -45,13 +45,67 @@ MICROCREDENTIALS = Table(
 )
 LINEAGE = Table(
     "lineage",
-    "Every accepted source record and the catalogue row it went into",
+    "Every accepted source record and the catalogue row it went into (also for withdrawn rows)",
     (
         _c("credential_id", pa.string(), "Catalogue row the record went into"),
         _SOURCE,
         _RECORD_ID,
         _RECORD_INDEX,
-        _c("merge_reason", pa.string(), "Why the record went into this row"),
+        _c(
+            "merge_reason",
+            pa.string(),
+            "Why the record went into this row: 'own record', 'survivor' (the record the row's "
+            "values come from first) or the match that merged it, with its weight and evidence",
+        ),
+        _c(
+            "active",
+            pa.bool_(),
+            "The record was published in this run (false: it belongs to a withdrawn row)",
+        ),
+    ),
+)
+_SIDE = {"left": "First", "right": "Second"}
+MATCHES = Table(
+    "matches",
+    "Pairs of records compared as possible duplicates in the latest run, with the evidence per "
+    "field (weights are log2 Bayes factors; registry key 'matching')",
+    (
+        _c("credential_id", pa.string(), "Row of the first record (null when not merged)"),
+        *(
+            _c(f"{side}_{key}", type_, f"{label} record: {what}")
+            for side, label in _SIDE.items()
+            for key, type_, what in (
+                ("source_id", pa.string(), "source"),
+                ("source_record_id", pa.string(), "id in its feed"),
+            )
+        ),
+        _c("weight", pa.float64(), "Sum of the evidence weights"),
+        _c("matched", pa.bool_(), "The weight reached the match threshold"),
+        _c(
+            "merged",
+            pa.bool_(),
+            "Both records are in one catalogue row (a match, or linked through others)",
+        ),
+        _c("title", pa.string(), "Titles compared after normalisation: equal, very similar, …"),
+        _c("title_similarity", pa.float64(), "rapidfuzz ratio of the normalised titles, 0-100"),
+        _c("series", pa.string(), "Numbers in the titles (Part I / II): same or differs"),
+        _c("url", pa.string(), "Normalised page URLs: equal, differs or unknown"),
+        _c("ects", pa.string(), "ECTS: equal, differs or unknown"),
+        _c("eqf", pa.string(), "EQF level: equal, differs or unknown"),
+        _c("languages", pa.string(), "Languages: overlap, disjoint or unknown"),
+        _c("isced_f", pa.string(), "ISCED-F code: equal, differs or unknown"),
+    ),
+)
+CHANGES = Table(
+    "changes",
+    "What each run added, changed, withdrew, reactivated or merged",
+    (
+        _c("run_at", TIMESTAMP, "Time of the run (UTC)"),
+        _c("credential_id", pa.string(), "Catalogue row"),
+        _c("change", pa.string(), "added, changed, withdrawn, reactivated or merged"),
+        _c("fields", STRING_LIST, "For 'changed': the fields whose value changed"),
+        _c("merged_into", pa.string(), "For 'merged': the row that now holds its records"),
+        _c("title", pa.string(), "Title of the row (for reading the list)"),
     ),
 )
 REJECTS = Table(
@@ -79,7 +133,9 @@ FEED_STATUS = Table(
         _c(
             "status",
             pa.string(),
-            "ok (read and parsed), unchanged (not modified since the last run: cached records used) or failed",
+            "ok (read and parsed), unchanged (not modified since the last run: cached records "
+            "used), held (far fewer records than before: the last good ones kept until an "
+            "operator confirms) or failed",
         ),
         _c("records_read", pa.int64(), "Records read from the feed in this run (0 when it failed)"),
         _c(
@@ -100,9 +156,10 @@ FEED_STATUS = Table(
 )
 PROVIDERS = Table(
     "providers",
-    "Providers registered in the registry",
+    "Providers in the registry, and providers the catalogue names that the registry does not list",
     (
-        _c("provider_id", pa.string(), "Registry id"),
+        _c("provider_id", pa.string(), "Registry id, or 'unregistered-<country>-<name>'"),
+        _c("registered", pa.bool_(), "Listed in the registry"),
         _c("name", pa.string(), "Name"),
         _c("country", pa.string(), "ISO 3166-1 alpha-2"),
         _c("trusted", pa.bool_(), "Listed in a register of trustworthy providers (e.g. DEQAR)"),
@@ -114,5 +171,6 @@ PROVIDERS = Table(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (MICROCREDENTIALS, LINEAGE, REJECTS, FEED_STATUS, PROVIDERS)
+    t.name: t
+    for t in (MICROCREDENTIALS, LINEAGE, REJECTS, FEED_STATUS, PROVIDERS, MATCHES, CHANGES)
 }

@@ -92,7 +92,7 @@ def parquet_release(
         raw_feeds,
         settings.registry(),
         run_at,
-        read_published(directory, ["microcredentials", "feed_status"]),
+        read_published(directory, ["microcredentials", "feed_status", "lineage", "changes"]),
     )
     release = write_release(
         tables.as_dict(), directory, f"{run_at:%Y%m%dT%H%M%S%fZ}-{context.run_id[:8]}"

@@ -10,10 +10,14 @@ import pandas as pd
 
 from connectors.feeds import SourceRead
 from schemas.canonical import COLUMN_NAMES, CONSTITUTIVE_ELEMENTS, RECORD_KEYS
-from schemas.identity import stable_ids
+from schemas.history import apply_history
+from schemas.identity import credential_ids
+from schemas.matching import deduplicate
 from schemas.normalise import normalise_records
+from schemas.providers import ProviderIndex, awarding_provider_ids
 from schemas.registry import Registry
-from schemas.tables import FEED_STATUS
+from schemas.survivorship import RULES_DOC, merge_clusters, rank_members
+from schemas.tables import CHANGES, FEED_STATUS, LINEAGE, MATCHES, PROVIDERS
 from schemas.validation import ValidationResult, validate_records
 
 
@@ -24,6 +28,8 @@ class CatalogueTables:
     rejects: pd.DataFrame
     feed_status: pd.DataFrame
     providers: pd.DataFrame
+    matches: pd.DataFrame
+    changes: pd.DataFrame
 
     def as_dict(self) -> dict[str, pd.DataFrame]:
         return dict(self.__dict__)
@@ -81,33 +87,124 @@ def build_catalogue(
     run_at: datetime,
     previous: dict[str, pd.DataFrame] | None = None,
 ) -> CatalogueTables:
-    """The run's tables. `previous` holds the last published tables (for first_seen, history)."""
+    """The run's tables: accepted records deduplicated into one row per micro-credential, with
+    ids and history carried over from `previous` (the last published tables)."""
     previous = previous or {}
-    accepted = result.accepted
-    rows = accepted.copy()
-    rows["credential_id"] = stable_ids([rows["source_id"], rows["source_record_id"]], prefix="mc-")
-    rows["completeness"], rows["missing_elements"] = completeness(rows)
-    rows["status"] = "active"
     run_ts = (
         pd.Timestamp(run_at).tz_convert("UTC")
         if pd.Timestamp(run_at).tzinfo
         else pd.Timestamp(run_at, tz="UTC")
     )
-    rows["last_seen"] = run_ts
-    rows["first_seen"] = run_ts
-    before = previous.get("microcredentials")
-    if before is not None and len(before):
-        first = before.set_index("credential_id")["first_seen"]
-        known = rows["credential_id"].map(first)
-        rows["first_seen"] = known.where(known.notna(), run_ts)
-    rows["source_count"] = np.int32(1)
-    microcredentials = rows[list(COLUMN_NAMES)].sort_values("credential_id").reset_index(drop=True)
+    records = result.accepted.reset_index(drop=True)
+    records["completeness"], _ = completeness(records)
+    index = ProviderIndex(registry, registry.matching.provider_similarity)
+    records["match_provider"] = awarding_provider_ids(records, index)
+    dedup = deduplicate(records, registry.matching)
+    records["cluster"] = dedup.cluster
 
-    lineage = rows[["credential_id", *RECORD_KEYS]].assign(merge_reason="own record")
-    lineage = lineage.sort_values(["source_id", "record_index"]).reset_index(drop=True)
+    source_provider = {s.id: s.provider for s in registry.sources}
+    own_feed = records["source_id"].map(source_provider) == records["match_provider"]
+    rows = merge_clusters(records, own_feed)
+    ids, merged = credential_ids(records, previous.get("lineage"))
+    rows["credential_id"] = ids.reindex(rows.index).to_numpy()
+    rows["completeness"], rows["missing_elements"] = completeness(rows)
+    current = rows.reset_index(drop=True)
+    for name in COLUMN_NAMES:
+        if name not in current:
+            current[name] = None
+    history, changes = apply_history(
+        current[list(COLUMN_NAMES)], previous.get("microcredentials"), run_ts, merged
+    )
+    microcredentials = history[list(COLUMN_NAMES)].sort_values("credential_id")
+    microcredentials = microcredentials.reset_index(drop=True)
+    before = previous.get("changes")
+    if before is not None and len(before):
+        changes = pd.concat([before[CHANGES.column_names], changes], ignore_index=True)
+
+    records["credential_id"] = records["cluster"].map(ids)
+    lineage = _lineage(records, dedup.matches, own_feed, previous.get("lineage"), history)
     feed_status = _feed_status(reads, lineage, result.rejects, run_ts, previous.get("feed_status"))
     return CatalogueTables(
-        microcredentials, lineage, result.rejects, feed_status, providers_table(registry)
+        microcredentials,
+        lineage,
+        result.rejects,
+        feed_status,
+        providers_table(registry, microcredentials),
+        _matches(records, dedup.matches),
+        changes,
+    )
+
+
+def _evidence(matches: pd.DataFrame) -> pd.Series:
+    """'weight 14: title equal, ects equal, …' for each pair."""
+    text = "weight " + matches["weight"].map("{:g}".format) + ": title " + matches["title"]
+    for field in ("series", "url", "ects", "eqf", "languages", "isced_f"):
+        known = matches[field] != "unknown"
+        text = text + ("; " + field + " " + matches[field]).where(known, "")
+    return text
+
+
+def _lineage(
+    records: pd.DataFrame,
+    matches: pd.DataFrame,
+    own_feed: pd.Series,
+    previous: pd.DataFrame | None,
+    history: pd.DataFrame,
+) -> pd.DataFrame:
+    """Every record of this run and its row, with why it is there; records of withdrawn rows
+    are kept from the previous lineage, inactive."""
+    lineage = records[["credential_id", *RECORD_KEYS]].copy()
+    sizes = records.groupby("cluster")["cluster"].transform("size")
+    ranked = rank_members(records[sizes > 1], own_feed)
+    survivor = ranked.drop_duplicates("cluster").index
+    reason = pd.Series("own record", index=records.index, dtype="object")
+    reason[sizes > 1] = "merged"
+    merged_pairs = matches[matches["matched"] & matches["merged"]]
+    if len(merged_pairs):
+        both = pd.concat(
+            [
+                merged_pairs.assign(row=merged_pairs["left_row"], other=merged_pairs["right_row"]),
+                merged_pairs.assign(row=merged_pairs["right_row"], other=merged_pairs["left_row"]),
+            ]
+        ).sort_values(["row", "weight", "other"], ascending=[True, False, True])
+        best = both.drop_duplicates("row").set_index("row")
+        other = records.loc[best["other"], ["source_id", "source_record_id"]]
+        described = (
+            "matched "
+            + other["source_id"].to_numpy()
+            + ":"
+            + other["source_record_id"].astype("str").to_numpy()
+            + " ("
+            + _evidence(best).to_numpy()
+            + ")"
+        )
+        reason[best.index] = described
+    reason[survivor] = "survivor (" + RULES_DOC + ")"
+    lineage["merge_reason"] = reason
+    lineage["active"] = True
+    if previous is not None and len(previous):
+        withdrawn = history.loc[history["status"] == "withdrawn", "credential_id"]
+        kept = previous[previous["credential_id"].isin(withdrawn)].assign(active=False)
+        lineage = pd.concat([lineage, kept[LINEAGE.column_names]], ignore_index=True)
+    return lineage.sort_values(["source_id", "record_index"]).reset_index(drop=True)
+
+
+def _matches(records: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
+    left = records.loc[matches["left_row"], ["source_id", "source_record_id", "credential_id"]]
+    right = records.loc[matches["right_row"], ["source_id", "source_record_id"]]
+    frame = matches.assign(
+        credential_id=left["credential_id"].where(matches["merged"].to_numpy(), None).to_numpy(),
+        left_source_id=left["source_id"].to_numpy(),
+        left_source_record_id=left["source_record_id"].to_numpy(),
+        right_source_id=right["source_id"].to_numpy(),
+        right_source_record_id=right["source_record_id"].to_numpy(),
+    )
+    return (
+        frame[MATCHES.column_names]
+        .sort_values(
+            ["left_source_id", "left_source_record_id", "right_source_id", "right_source_record_id"]
+        )
+        .reset_index(drop=True)
     )
 
 
@@ -143,10 +240,12 @@ def _feed_status(
     return current
 
 
-def providers_table(registry: Registry) -> pd.DataFrame:
-    return pd.DataFrame(
+def providers_table(registry: Registry, microcredentials: pd.DataFrame) -> pd.DataFrame:
+    """The registry's providers, then those the catalogue names that the registry lacks."""
+    registered = pd.DataFrame(
         {
             "provider_id": [p.id for p in registry.providers],
+            "registered": True,
             "name": [p.name for p in registry.providers],
             "country": [p.country for p in registry.providers],
             "trusted": [p.trusted for p in registry.providers],
@@ -156,3 +255,15 @@ def providers_table(registry: Registry) -> pd.DataFrame:
             "deqar": [p.identifiers.deqar for p in registry.providers],
         }
     )
+    named = microcredentials[["provider_id", "provider_name", "provider_country"]].dropna(
+        subset=["provider_id"]
+    )
+    others = (
+        named[~named["provider_id"].isin(registered["provider_id"])]
+        .sort_values(["provider_id", "provider_name"])
+        .drop_duplicates("provider_id")
+        .rename(columns={"provider_name": "name", "provider_country": "country"})
+        .assign(registered=False, trusted=False, schac=None, erasmus=None, deqar=None)
+    )
+    others["aliases"] = [[] for _ in range(len(others))]
+    return pd.concat([registered, others[PROVIDERS.column_names]], ignore_index=True)

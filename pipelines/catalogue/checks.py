@@ -16,7 +16,8 @@ def nothing_lost(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     status = tables["feed_status"]
     latest = status[status["run_at"] == status["run_at"].max()]
     latest = latest[latest["status"].isin(["ok", "unchanged"])]
-    in_lineage = tables["lineage"].groupby("source_id").size()
+    lineage = tables["lineage"]
+    in_lineage = lineage[lineage["active"]].groupby("source_id").size()
     in_rejects = tables["rejects"].groupby("source_id")["record_index"].nunique()
     frame = latest[["source_id", "records_read"]].copy()
     frame["in_lineage"] = frame["source_id"].map(in_lineage).fillna(0).astype(int)

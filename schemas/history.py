@@ -1,0 +1,141 @@
+"""The catalogue's memory between runs: first_seen, last_seen, withdrawn rows and `changes`.
+
+A micro-credential no longer published by any source that was read is `withdrawn`, not deleted:
+the framework asks that information on micro-credentials no longer awarded stays available. A
+source that failed, or that was held for losing too many records, still provides its last good
+records, so it withdraws nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Fields whose change is reported in `changes` (what describes the micro-credential).
+TRACKED_FIELDS = (
+    "title",
+    "title_language",
+    "description",
+    "url",
+    "provider_id",
+    "provider_name",
+    "provider_country",
+    "awarding_body_name",
+    "awarding_body_country",
+    "learning_outcomes",
+    "ects",
+    "workload_hours",
+    "assessment_type",
+    "quality_assurance",
+    "nqf_framework",
+    "nqf_level",
+    "eqf_level",
+    "isced_f_code",
+    "sqf",
+    "participation_form",
+    "access_requirements",
+    "languages",
+    "start_date",
+    "end_date",
+    "expiry",
+    "price_amount",
+    "price_currency",
+    "stackable_into",
+    "source_count",
+)
+
+CHANGE_COLUMNS = ("run_at", "credential_id", "change", "fields", "merged_into", "title")
+
+
+def _comparable(column: pd.Series) -> pd.Series:
+    """Values that compare with ==: numbers as floats, dates and lists as text, nulls as one
+    marker (a list compares by its items)."""
+    if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
+        return column.astype("float64").fillna(np.inf).astype("object")
+    if isinstance(column.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(column):
+        return column.astype("str").where(column.notna(), "\x00").astype("object")
+    column = column.astype("object")
+    is_list = column.map(lambda v: isinstance(v, list | tuple | np.ndarray), na_action="ignore")
+    if is_list.fillna(False).astype(bool).any():
+        column = column.map(lambda v: "\x1f".join(map(str, v)), na_action="ignore")
+    return column.where(column.notna(), "\x00")
+
+
+def changed_fields(before: pd.DataFrame, after: pd.DataFrame) -> pd.Series:
+    """For rows (same index) in both frames, the tracked fields whose value differs."""
+    differs = pd.DataFrame(index=after.index)
+    for field in TRACKED_FIELDS:
+        if field in before and field in after:
+            differs[field] = (
+                _comparable(before[field]).to_numpy() != _comparable(after[field]).to_numpy()
+            )
+    names = np.array(differs.columns, dtype=object)
+    matrix = differs.to_numpy(dtype=bool)
+    result = pd.Series([[] for _ in range(len(after))], index=after.index, dtype="object")
+    some = np.flatnonzero(matrix.any(axis=1))
+    result.iloc[some] = pd.Series([list(names[matrix[i]]) for i in some], dtype="object").to_numpy()
+    return result
+
+
+def apply_history(
+    current: pd.DataFrame,
+    previous: pd.DataFrame | None,
+    run_at: pd.Timestamp,
+    merged: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of this run with their history, and this run's `changes`.
+
+    `current` has one row per micro-credential found in this run (credential_id set);
+    `previous` is the last published `microcredentials`; `merged` lists previous ids whose
+    records now belong to another row (credential_id, merged_into).
+    """
+    rows = current.copy()
+    rows["status"] = "active"
+    rows["last_seen"] = run_at
+    rows["first_seen"] = run_at
+    if previous is None or not len(previous):
+        added = rows[["credential_id", "title"]].assign(change="added")
+        return rows, _changes(added, run_at)
+
+    before = previous.set_index("credential_id")
+    known = rows["credential_id"].isin(before.index)
+    first = rows["credential_id"].map(before["first_seen"])
+    rows["first_seen"] = first.where(first.notna(), run_at)
+
+    old = before.loc[rows.loc[known, "credential_id"]]
+    new = rows[known].set_index("credential_id")
+    fields = changed_fields(old, new)
+    was_withdrawn = old["status"].to_numpy() == "withdrawn"
+    changed = new[(fields.str.len() > 0).to_numpy() & ~was_withdrawn]
+    reactivated = new[was_withdrawn]
+
+    gone = before[
+        ~before.index.isin(rows["credential_id"]) & ~before.index.isin(merged["credential_id"])
+    ]
+    withdrawn = gone.assign(status="withdrawn")
+    newly_withdrawn = gone[gone["status"] != "withdrawn"]
+    events = [
+        rows.loc[~known, ["credential_id", "title"]].assign(change="added"),
+        changed.reset_index()[["credential_id", "title"]].assign(
+            change="changed", fields=fields[changed.index].to_numpy()
+        ),
+        reactivated.reset_index()[["credential_id", "title"]].assign(change="reactivated"),
+        newly_withdrawn.reset_index()[["credential_id", "title"]].assign(change="withdrawn"),
+        merged.assign(change="merged", title=merged["credential_id"].map(before["title"])),
+    ]
+    history = pd.concat([rows, withdrawn.reset_index()[rows.columns]], ignore_index=True)
+    return history, _changes(pd.concat([e for e in events if len(e)], ignore_index=True), run_at)
+
+
+def _changes(events: pd.DataFrame, run_at: pd.Timestamp) -> pd.DataFrame:
+    frame = events.copy()
+    for column in CHANGE_COLUMNS:
+        if column not in frame:
+            frame[column] = None
+    frame["run_at"] = run_at
+    frame["fields"] = frame["fields"].map(
+        lambda v: v if isinstance(v, list) else [], na_action=None
+    )
+    return (
+        frame[list(CHANGE_COLUMNS)].sort_values(["change", "credential_id"]).reset_index(drop=True)
+    )
