@@ -25,6 +25,7 @@ from connectors.formats import (
     parse_xml_feed,
 )
 from connectors.http import Document, FeedClient, FeedError, auth_headers, join_location
+from connectors.profiles import PROFILES, is_profile_key, parse_profile_document
 from schemas.mapping import map_source_fields
 from schemas.registry import Registry, Source
 
@@ -54,10 +55,13 @@ class SourceRead:
         return 0 if self.records is None or self.status == "failed" else len(self.records)
 
 
-def parse_document(body: bytes, source: Source) -> ParsedFeed:
-    """Parse one document of `source` in its declared format."""
+def parse_document(body: bytes, source: Source, location: str | None = None) -> ParsedFeed:
+    """Parse one document of `source` in its declared format. `location`, the document's URL,
+    lets a standard profile compute its next page (OOAPI's `pageNumber`)."""
     fields = list(dict.fromkeys(source.mapping.values()))
     options = source.options
+    if source.format in PROFILES:
+        return parse_profile_document(body, source.format, fields, options.language, location)
     if source.format == "csv":
         return parse_csv_feed(
             body, delimiter=options.delimiter, encoding=options.encoding, fields=fields
@@ -181,7 +185,7 @@ class SourceReader:
                 raise FeedFormatError(f"{document.location}: got {html}, not {article} {kind} feed")
             try:
                 with self._cpu:
-                    page = parse_document(document.body, source)
+                    page = parse_document(document.body, source, document.location)
             except FeedFormatError as exc:
                 raise FeedFormatError(f"{document.location}: {exc}") from None
             documents.append(document)
@@ -213,7 +217,11 @@ def html_instead_of_feed(
     media_type = (content_type or "").split(";")[0].strip().lower()
     if not (
         _HTML_START.match(head)
-        or (media_type in _HTML_TYPES and feed_format != "xml" and head.lstrip().startswith(b"<"))
+        or (
+            media_type in _HTML_TYPES
+            and feed_format not in ("xml", "elm")  # ELM may be XML
+            and head.lstrip().startswith(b"<")
+        )
     ):
         return None
     title = _TITLE.search(body[:8192])
@@ -227,7 +235,8 @@ def _empty_mappings(parsed: ParsedFeed, source: Source) -> list[str]:
     return [
         f"mapping {field} -> {path!r} found no value in any record"
         for field, path in source.mapping.items()
-        if all(v is None for v in parsed.columns[path])
+        if not is_profile_key(path)  # a profile reads every field its format may hold
+        and all(v is None for v in parsed.columns[path])
     ]
 
 

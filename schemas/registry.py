@@ -15,12 +15,16 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from connectors.profiles import PROFILES, profile_mapping
 from schemas.canonical import MAPPABLE_FIELDS, REQUIRED_SOURCE_FIELDS
 from schemas.codes import country_code
 from schemas.matching import MatchSettings
 
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 TABULAR_FORMATS = ("csv", "json", "xml")
+#: Standard formats whose profile knows the mapping (connectors/profiles, docs/formats).
+PROFILE_FORMATS = ("elm", "moochub", "ooapi", "ob3", "occapi")
+FeedFormat = Literal["csv", "json", "xml", "elm", "moochub", "ooapi", "ob3", "occapi"]
 
 
 #: A catalogue describes offerings, never learners (spec section 3). A mapping path that goes
@@ -120,6 +124,9 @@ class SourceOptions(_Strict):
     max_pages: int = Field(default=1000, ge=1)
     record: str | None = None
     namespaces: dict[str, str] = {}
+    #: Standard profiles: the language whose text is taken where a field is multilingual
+    #: (else English, else the first language the document gives).
+    language: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
     @field_validator("delimiter")
     @classmethod
@@ -144,11 +151,21 @@ class Source(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     provider: str = Field(pattern=ID_PATTERN)
     url: str = Field(min_length=1)
-    format: Literal["csv", "json", "xml"]
+    format: FeedFormat
     options: SourceOptions = SourceOptions()
     mapping: dict[str, str] = {}
     defaults: dict[str, Any] = {}
     auth: Auth | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _profile_mapping(cls, data: Any) -> Any:
+        """A standard profile's mapping, with the registry's `mapping` overriding single fields."""
+        if isinstance(data, dict) and data.get("format") in PROFILE_FORMATS:
+            given = data.get("mapping") or {}
+            if isinstance(given, dict):
+                data = {**data, "mapping": {**profile_mapping(data["format"]), **given}}
+        return data
 
     @field_validator("mapping")
     @classmethod
@@ -184,8 +201,11 @@ class Source(_Strict):
         return self
 
     def fingerprint(self) -> str:
-        """Changes whenever anything that shapes parsed records changes (used by the cache)."""
+        """Changes whenever anything that shapes parsed records changes (used by the cache):
+        for a standard profile also its version, since its rules shape the records too."""
         payload = self.model_dump(mode="json", exclude={"auth"})
+        if self.format in PROFILE_FORMATS:
+            payload["profile_version"] = PROFILES[self.format].version
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -1,0 +1,112 @@
+"""Standard feed formats (issue 6): a source with `format: elm` (or `moochub`, `ooapi`, `ob3`,
+`occapi`) needs no mapping. Each profile knows where the records are, how pages follow each
+other and where every canonical field is; docs/formats/ has the mapping tables.
+
+The profiles plug into the same path as the tabular formats: `connectors.feeds.parse_document`
+parses a document into a `ParsedFeed` and `schemas.mapping.map_source_fields` applies the
+source's mapping. A profile's own columns are named `<format>::<field>` and are the source's
+mapping unless the registry's `mapping` names another path for that field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from connectors.formats.base import ParsedFeed
+from connectors.profiles import elm, moochub, ob3, occapi, ooapi
+from connectors.profiles.base import PROFILE_KEY, Records, Rule, build_feed
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A standard format, described as data."""
+
+    name: str
+    standard: str
+    records: str  # where the records are (for the documentation and the validator)
+    pagination: str
+    rules: tuple[Rule, ...]
+    read: Callable[[bytes, str | None], Records]
+    #: Changes whenever the profile's rules change, so that cached records are parsed anew.
+    version: str = "1"
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        """The default mapping: every field the profile reads, to its own column."""
+        return {rule.field: f"{self.name}{PROFILE_KEY}{rule.field}" for rule in self.rules}
+
+
+PROFILES: dict[str, Profile] = {
+    profile.name: profile
+    for profile in (
+        Profile(
+            "elm",
+            "European Learning Model v3 (LOQ XML, JSON-LD)",
+            "XML: loq:learningOpportunity (else the specifications); JSON-LD: each claim of "
+            "each credential, each LearningOpportunity or specification",
+            "none (one document)",
+            elm.JSONLD_RULES,
+            elm.read,
+        ),
+        Profile(
+            "moochub",
+            "MOOChub v3 (JSON:API)",
+            "data[] (or data, one course)",
+            "links.next",
+            moochub.RULES,
+            moochub.read,
+        ),
+        Profile(
+            "ooapi",
+            "Open Education API v5 (courses, offerings)",
+            "items[] of a page (or a list, or one object)",
+            "pageNumber + 1 while hasNextPage",
+            ooapi.RULES,
+            ooapi.read,
+        ),
+        Profile(
+            "ob3",
+            "Open Badges 3.0 (with the Edubadges micro-credential extension)",
+            "credentialSubject.achievement of each credential, or each Achievement",
+            "none (one document)",
+            ob3.RULES,
+            ob3.read,
+        ),
+        Profile(
+            "occapi",
+            "Open Course Catalogue API (JSON:API)",
+            "data[] (or data, one course)",
+            "links.next",
+            occapi.RULES,
+            occapi.read,
+        ),
+    )
+}
+
+
+def is_profile_key(path: str) -> bool:
+    """True for a profile's own column (`elm::title`), False for a registry path."""
+    return PROFILE_KEY in path
+
+
+def profile_mapping(name: str) -> dict[str, str]:
+    return PROFILES[name].mapping
+
+
+def parse_profile_document(
+    body: bytes,
+    profile: str,
+    fields: list[str],
+    preferred_language: str | None = None,
+    location: str | None = None,
+) -> ParsedFeed:
+    """Parse one document of a standard format; `fields` are the profile's columns and any
+    registry paths; `location` (the document's URL) lets a profile compute the next page."""
+    if not body.strip():
+        return ParsedFeed({f: [] for f in dict.fromkeys(fields)}, 0)
+    records = PROFILES[profile].read(body, location)
+    return build_feed(profile, records, fields, preferred_language)
+
+
+__all__ = ["PROFILES", "Profile", "is_profile_key", "parse_profile_document", "profile_mapping"]

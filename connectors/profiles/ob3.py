@@ -1,0 +1,167 @@
+"""Open Badges 3.0: achievements, from OpenBadgeCredentials or published on their own.
+
+A document is a credential, an Achievement, a list of either, or the OB 3.0 API's
+`{"credential": [...]}`. From a credential only `credentialSubject.achievement` (the offering)
+and the issuer (who awards it) are read, never the subject (the learner), their identifiers or
+results. Credentials of several learners for one achievement give one record. The Edubadges
+micro-credential extension (`ECTS`, `participationType`, `assessmentType`, and alignments of
+type `ext:EQF`, `ext:QualityAssurance`, `ext:ISCED`) fills the constitutive elements.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.formats.base import FeedFormatError
+from connectors.profiles.base import (
+    Records,
+    Rule,
+    choose_language,
+    get,
+    iter_dicts,
+    join_texts,
+    language_entries,
+    load_json,
+    participation_forms,
+    repeated_key,
+)
+from schemas.codes import isced_f_code
+
+#: Edubadges participation types -> form of participation. `onsite or blended` does not say
+#: which of the two, `volunteering`, `work experience` and `personalized learning activities`
+#: are no form of participation: none is stated for them.
+PARTICIPATION = {"online": "online", "onsite": "onsite", "blended": "blended"}
+#: Alignment target types naming the competencies (learning outcomes) an achievement certifies.
+OUTCOME_TYPES = {"ceasn:competency", "ext:learningoutcome", "ceterms:competency"}
+
+
+def _aligned(kinds: set[str], part: str = "targetCode") -> Any:
+    def read(view: dict[str, Any], preferred: str | None) -> list[str] | None:
+        found = []
+        for alignment in iter_dicts(get(view, "achievement.alignment")):
+            if str(alignment.get("targetType", "")).casefold() in kinds:
+                value = alignment.get(part) or alignment.get("targetName")
+                if isinstance(value, str | int | float) and str(value).strip():
+                    found.append(str(value).strip())
+        return found or None
+
+    return read
+
+
+def _first_aligned(kinds: set[str], part: str = "targetCode") -> Any:
+    read = _aligned(kinds, part)
+
+    def first(view: dict[str, Any], preferred: str | None) -> str | None:
+        found = read(view, preferred)
+        return found[0] if found else None
+
+    return first
+
+
+def _isced(view: dict[str, Any], preferred: str | None) -> str | None:
+    """An `ext:ISCED` alignment; else `fieldOfStudy` where it is an ISCED-F code or label (it is
+    free text in OB 3.0: other text is no code and is not read as one)."""
+    aligned = _first_aligned({"ext:isced", "ext:isced-f"})(view, preferred)
+    if aligned:
+        return aligned
+    field = get(view, "achievement.fieldOfStudy")
+    return field if isinstance(field, str) and isced_f_code(field) else None
+
+
+def _title_language(view: dict[str, Any], preferred: str | None) -> str | None:
+    language = choose_language(language_entries(get(view, "achievement.name")), preferred)[0]
+    stated = get(view, "achievement.inLanguage")
+    return language or (stated if isinstance(stated, str) else None)
+
+
+def _url(view: dict[str, Any], preferred: str | None) -> str | None:
+    """The achievement's id where it is a web address (it usually is its public page)."""
+    for path in ("achievement.id", "achievement.criteria.id"):
+        value = get(view, path)
+        if isinstance(value, str) and value.lower().startswith(("http://", "https://")):
+            return value
+    return None
+
+
+RULES = (
+    Rule("source_record_id", ("achievement.id",)),
+    Rule("title", ("achievement.name",), "lang"),
+    Rule("title_language", (), "custom", function=_title_language),
+    Rule("description", ("achievement.description",), "lang"),
+    Rule("url", (), "custom", function=_url),
+    Rule("provider_name", ("achievement.creator.name", "issuer.name"), "lang"),
+    Rule(
+        "provider_country",
+        (
+            "achievement.creator.address.addressCountryCode",
+            "issuer.address.addressCountryCode",
+            "achievement.creator.address.addressCountry",
+            "issuer.address.addressCountry",
+        ),
+    ),
+    Rule("learning_outcomes", (), "custom", function=_aligned(OUTCOME_TYPES, "targetName")),
+    Rule("ects", ("achievement.ECTS", "achievement.ects")),
+    Rule("assessment_type", ("achievement.assessmentType",), "text", join_texts),
+    Rule(
+        "quality_assurance",
+        (),
+        "custom",
+        join_texts,
+        function=_aligned({"ext:qualityassurance"}, "targetName"),
+    ),
+    Rule("eqf_level", (), "custom", function=_first_aligned({"ext:eqf"})),
+    Rule("isced_f_code", (), "custom", function=_isced),
+    Rule(
+        "participation_form",
+        ("achievement.participationType",),
+        "list",
+        participation_forms(PARTICIPATION),
+    ),
+    Rule("languages", ("achievement.inLanguage",), "list"),
+)
+
+
+def _types(item: dict[str, Any]) -> set[str]:
+    kinds = item.get("type", item.get("@type"))
+    return {str(k) for k in (kinds if isinstance(kinds, list) else [kinds]) if k}
+
+
+def read(body: bytes, location: str | None = None) -> Records:
+    document = load_json(body)
+    if isinstance(document, dict) and isinstance(document.get("credential"), list):
+        document = document["credential"]
+    items = document if isinstance(document, list) else [document]
+    if not isinstance(document, list | dict):
+        raise FeedFormatError("not an Open Badges document: neither an object nor a list")
+    views, problems, seen = [], [], set()
+    for item in items:
+        if isinstance(item, str) and item.count(".") == 2:
+            problems.append(("a signed credential (compact JWS): publish its JSON form", item[:80]))
+            continue
+        if not isinstance(item, dict):
+            problems.append(("record is not a JSON object", str(item)))
+            continue
+        if key := repeated_key(item):
+            problems.append(
+                (f"key {key!r} given twice in one JSON object: which value?", str(item))
+            )
+            continue
+        subject = item.get("credentialSubject")
+        if isinstance(subject, dict) and isinstance(subject.get("achievement"), dict):
+            view = {"achievement": subject["achievement"], "issuer": item.get("issuer")}
+        elif "Achievement" in _types(item):
+            view = {"achievement": item}
+        else:
+            problems.append(
+                (
+                    "neither an OpenBadgeCredential with an achievement nor an Achievement",
+                    str(item.get("id")),
+                )
+            )
+            continue
+        key = view["achievement"].get("id")
+        if isinstance(key, str) and key in seen:
+            continue  # several learners' credentials for one achievement: one offering
+        seen.add(key)
+        views.append(view)
+    return Records(views, problems, None, RULES)
