@@ -1044,3 +1044,101 @@ def test_the_loq_variant_with_learning_achievement_specifications_reads_alike():
 def test_json_fixtures_are_valid_json():
     for path in FIXTURES.glob("*.json*"):
         json.loads(path.read_text(encoding="utf-8"))
+
+
+# --- the bundled sample (data/feeds/profiles, registered in data/providers.yaml) -----------
+
+BUNDLED = {
+    "be-kuleuven-elm": {
+        "https://onderwijsaanbod.kuleuven.be/lop/KUL-MC-2027-301": (
+            "Designing District Heating Networks",
+            6.0,
+            7,
+            "0713",
+            "blended",
+        ),
+        "https://onderwijsaanbod.kuleuven.be/lop/KUL-MC-2027-302": (
+            "Juridische aspecten van open data",
+            3.0,
+            7,
+            "0421",
+            "online",
+        ),
+    },
+    "de-tum-moochub": {
+        "7b0e4c1d-2f3a-4b5c-8d6e-9f0a1b2c3d4e": ("Hydrogen Technologies", 2.0, 6, "0711", "online"),
+        "8c1f5d2e-3a4b-4c6d-9e7f-0a1b2c3d4e5f": (
+            "Digitale Zwillinge in der Fertigung",
+            4.0,
+            None,
+            "0715",
+            "blended",
+        ),
+        "9d2a6e3f-4b5c-4d7e-8f90-1a2b3c4d5e6f": (
+            "Explainable AI for Medicine",
+            None,
+            None,
+            "0688",
+            "online",
+        ),
+    },
+    "nl-uu-ooapi": {
+        "3c9a1e5b-7d2f-4e8a-9b6c-0d1e2f3a4b5c": (
+            "One Health and Zoonoses",
+            5.0,
+            7,
+            "0841",
+            "online",
+        ),
+        "5e1c3a7d-9f4b-4a0c-1d8e-2f3a4b5c6d7e": (
+            "Toegankelijk onderwijs ontwerpen",
+            3.0,
+            6,
+            "0111",
+            "onsite",
+        ),
+    },
+    "nl-hr-ob3": {
+        "https://edubadges.example.nl/achievements/hr-slimme-havenlogistiek": (
+            "Slimme Havenlogistiek",
+            3.0,
+            6,
+            "1041",
+            "online",
+        ),
+        "https://edubadges.example.nl/achievements/hr-duurzaam-bouwen": (
+            "Sustainable Renovation",
+            4.0,
+            5,
+            "0732",
+            "online",
+        ),
+    },
+    "es-upv-occapi": {
+        "a1b2c3d4-0001-4000-8000-upv000000301": ("Integrated Photonics", 6.0, 7, "0714", None),
+        "a1b2c3d4-0002-4000-8000-upv000000302": ("Riego de precisión", 3.0, 6, "0811", None),
+    },
+}
+
+
+def test_the_bundled_profile_feeds_read_whole_and_valid():
+    sample = load_registry(Path(__file__).parent.parent / "data" / "providers.yaml")
+    raw = {
+        "providers": [p.model_dump() for p in sample.providers],
+        "sources": [s.model_dump(exclude={"mapping"}) for s in sample.sources if s.id in BUNDLED],
+    }
+    registry = parse_registry(raw, sample.base_dir)
+    reads, records, normalised, rejects = _run(registry)
+    assert [r.source_id for r in reads] == list(BUNDLED)
+    assert all(r.status == "ok" and not r.warnings for r in reads)
+    assert rejects.empty
+    assert len(records) == 11
+    columns = ["title", "ects", "eqf_level", "isced_f_code", "participation_form"]
+    for source_id, expected in BUNDLED.items():
+        rows = normalised[normalised["source_id"] == source_id].set_index("source_record_id")
+        found = {i: tuple(_plain(rows.loc[i, c]) for c in columns) for i in rows.index}
+        assert found == expected, source_id
+    _assert_no_learner_data(
+        records[records["source_id"] == "nl-hr-ob3"],
+        ("Jorien", "Vermeulen", "Youssef", "El Amrani", "student.example.nl", "7.9"),
+    )
