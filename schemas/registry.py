@@ -25,6 +25,8 @@ TABULAR_FORMATS = ("csv", "json", "xml")
 #: Standard formats whose profile knows the mapping (connectors/profiles, docs/formats).
 PROFILE_FORMATS = ("elm", "moochub", "ooapi", "ob3", "occapi")
 FeedFormat = Literal["csv", "json", "xml", "elm", "moochub", "ooapi", "ob3", "occapi"]
+#: Options that describe a document's structure, which a standard profile knows itself.
+PROFILE_KNOWS = ("records", "next", "record", "namespaces")
 
 
 #: A catalogue describes offerings, never learners (spec section 3). A mapping path that goes
@@ -198,6 +200,13 @@ class Source(_Strict):
             raise ValueError(f"mapping lacks required field(s) {missing}")
         if self.format == "xml" and not self.options.record:
             raise ValueError("options.record (the record element) is required for xml")
+        if self.format in PROFILE_FORMATS:
+            structure = self.options.model_dump(include=set(PROFILE_KNOWS), exclude_defaults=True)
+            if structure:
+                raise ValueError(
+                    f"options {sorted(structure)} are not used with format {self.format}: its"
+                    " profile knows where the records are and how pages follow"
+                )
         return self
 
     def fingerprint(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import threading
 from functools import partial
 from pathlib import Path
@@ -592,6 +593,58 @@ def test_unknown_formats_and_bad_languages_are_refused_naming_the_source():
         parse_registry(raw, FIXTURES)
     assert "source 'lom-feed': key 'format'" in str(error.value)
     assert "source 'ob3-feed': key 'options.language'" in str(error.value)
+
+
+def test_structure_options_are_refused_for_a_profile():
+    with pytest.raises(ValueError, match=r"options \['next', 'records'\] are not used with format"):
+        Source(
+            id="s",
+            provider="p",
+            url="x",
+            format="moochub",
+            options={"records": "data", "next": "links.next", "max_pages": 5},
+        )
+    assert Source(id="s", provider="p", url="x", format="elm", options={"max_pages": 5})
+
+
+def test_an_override_is_read_in_the_xml_view_and_an_empty_one_is_reported(tmp_path):
+    raw = yaml.safe_load((FIXTURES / "registry.yaml").read_text(encoding="utf-8"))
+    raw["sources"] = [
+        {
+            "id": "elm-loq",
+            "provider": "be-kuleuven",
+            "url": str(FIXTURES / "elm-loq.xml"),
+            "format": "elm",
+            "mapping": {
+                "description": "spec.entryRequirement.noteLiteral",
+                "sqf": "spec.nothingHere",
+            },
+            "options": {"language": "nl"},
+        }
+    ]
+    reads, records, _, _ = _run(parse_registry(raw, tmp_path))
+    assert [_plain(v) for v in records["description"]] == [
+        "Een bachelordiploma architectuur of bouwkunde.",
+        None,
+    ]
+    assert records["title"].tolist()[0] == "Circulaire bouwmaterialen"  # options.language nl
+    # a registry path that finds nothing is worth a warning; the profile's own fields are not
+    assert reads[0].warnings == ["mapping sqf -> 'spec.nothingHere' found no value in any record"]
+
+
+@pytest.mark.parametrize("fmt", sorted(PROFILES))
+def test_each_format_page_documents_every_field_its_profile_fills(fmt):
+    page = (Path(__file__).parent.parent / "docs" / "formats" / f"{fmt}.md").read_text(
+        encoding="utf-8"
+    )
+    table = page.split("## Mapping", 1)[1].split("\n## ", 1)[0]
+    documented = {
+        column
+        for line in table.splitlines()
+        if line.startswith("|") and line.count("|") >= 4
+        for column in re.findall(r"`([a-z_]+)`", line.split("|")[2])
+    }
+    assert {rule.field for rule in PROFILES[fmt].rules} <= documented
 
 
 def test_options_language_chooses_the_text_of_multilingual_fields():

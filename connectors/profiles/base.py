@@ -193,14 +193,22 @@ def read_path(view: dict[str, Any], path: str, preferred: str | None) -> Any:
     """A registry path's value in a view, as the JSON parser reads it, except that
     multilingual text gives one language by the profile's rule."""
     value = get(view, path)
-    if isinstance(value, list):
+    if isinstance(value, list) and not _one_text_in_languages(value):
         items = [_one_text(v, preferred) for v in value]
         return [v for v in items if v is not None] or None
     return _one_text(value, preferred)
 
 
+def _one_text_in_languages(value: list[Any]) -> bool:
+    """True for a list that is one text in several languages (`[{language, value}, ...]`)."""
+    return bool(value) and all(
+        isinstance(v, dict) and any(isinstance(v.get(k), str) for k in _LANGUAGE_KEYS)
+        for v in value
+    )
+
+
 def _one_text(value: Any, preferred: str | None) -> Any:
-    if isinstance(value, dict):
+    if isinstance(value, dict | list):
         text = choose_language(language_entries(value), preferred)[1]
         return text if text is not None else _as_text(value)
     return _as_text(value)
