@@ -89,3 +89,31 @@ class FeedCache:
         tmp_meta.write_text(json.dumps(meta, indent=1), encoding="utf-8")
         os.replace(tmp_records, records_path)
         os.replace(tmp_meta, meta_path)
+
+
+class DropConfirmations:
+    """Sources whose next read may drop more records than the registry's `max_drop_share`
+    (an operator confirmed the drop is real: `python -m pipelines confirm-drop SOURCE`)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def load(self) -> frozenset[str]:
+        try:
+            return frozenset(json.loads(self.path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return frozenset()
+
+    def _write(self, sources: frozenset[str]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(sorted(sources)), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def confirm(self, source_id: str) -> None:
+        self._write(self.load() | {source_id})
+
+    def consume(self, source_ids: set[str]) -> None:
+        """Forget confirmations that have been applied."""
+        if source_ids:
+            self._write(self.load() - source_ids)

@@ -29,7 +29,7 @@ from connectors.profiles import PROFILES, is_profile_key, parse_profile_document
 from schemas.mapping import map_source_fields
 from schemas.registry import Registry, Source
 
-FeedStatus = Literal["ok", "unchanged", "failed"]
+FeedStatus = Literal["ok", "unchanged", "held", "failed"]
 
 
 @dataclass
@@ -44,14 +44,18 @@ class SourceRead:
     bytes_read: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    #: Records the feed returned when they were held back (status `held`).
+    records_held: int = 0
 
     @property
     def stale(self) -> bool:
-        """The records are the last good ones of a source that failed this run."""
-        return self.status == "failed" and self.records is not None
+        """The records are the last good ones of a source that failed or was held this run."""
+        return self.status in ("failed", "held") and self.records is not None
 
     @property
     def records_read(self) -> int:
+        if self.status == "held":
+            return self.records_held
         return 0 if self.records is None or self.status == "failed" else len(self.records)
 
 
@@ -89,10 +93,17 @@ def combine_pages(pages: list[ParsedFeed]) -> ParsedFeed:
 class SourceReader:
     """Reads sources of one registry with one client and one cache."""
 
-    def __init__(self, registry: Registry, client: FeedClient, cache: FeedCache) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        client: FeedClient,
+        cache: FeedCache,
+        confirmed_drops: frozenset[str] = frozenset(),
+    ) -> None:
         self.registry = registry
         self.client = client
         self.cache = cache
+        self.confirmed_drops = confirmed_drops
         # Parsing and mapping hold the GIL: one source at a time, while other threads fetch.
         self._cpu = threading.Lock()
 
@@ -113,6 +124,8 @@ class SourceReader:
             with self._cpu:
                 result.records = map_source_fields(parsed, source)
             result.warnings += _empty_mappings(parsed, source)
+            if self._hold(source, result, cached):
+                return result
             pages = [
                 PageState(d.location, d.validators.etag, d.validators.last_modified)
                 for d in documents
@@ -125,6 +138,25 @@ class SourceReader:
         finally:
             result.seconds = time.monotonic() - started
         return result
+
+    def _hold(self, source: Source, result: SourceRead, cached: CachedFeed | None) -> bool:
+        """Keep the last good records of a source that suddenly lost more than the registry's
+        `history.max_drop_share` of them, until an operator confirms the drop."""
+        if cached is None or source.id in self.confirmed_drops or result.records is None:
+            return False
+        before, now = len(cached.records), len(result.records)
+        share = self.registry.history.max_drop_share
+        if not before or now >= before * (1 - share):
+            return False
+        result.status = "held"
+        result.records_held = now
+        result.records = cached.records
+        result.error = (
+            f"returned {now} records, {before} before (a drop of more than {share:.0%}): held, "
+            f"the last {before} records kept until an operator confirms with "
+            f"`python -m pipelines confirm-drop {source.id}`"
+        )
+        return True
 
     @staticmethod
     def _fail(result: SourceRead, message: str, cached: CachedFeed | None) -> None:
@@ -245,9 +277,10 @@ def read_sources(
     client: FeedClient,
     cache: FeedCache,
     max_workers: int = 16,
+    confirmed_drops: frozenset[str] = frozenset(),
 ) -> list[SourceRead]:
     """Read every source of the registry concurrently; results in registry order."""
-    reader = SourceReader(registry, client, cache)
+    reader = SourceReader(registry, client, cache, confirmed_drops)
     if not registry.sources:
         return []
     with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(registry.sources)))) as pool:

@@ -161,12 +161,45 @@ def validate_feed_command(argv: list[str]) -> int:
     return report.exit_status
 
 
+def confirm_drop_command(argv: list[str]) -> int:
+    """`confirm-drop SOURCE`: let the next run apply a held source's smaller feed."""
+    from pipelines.settings import CatalogueSettings
+    from schemas.registry import RegistryError
+
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines confirm-drop",
+        description="A source that suddenly returns far fewer records is held (its last good "
+        "records kept, feed_status 'held'). Confirm that the drop is real: the next run applies "
+        "it and withdraws the records that are gone.",
+    )
+    parser.add_argument("source", nargs="+", help="source id(s) from the registry")
+    args = parser.parse_args(argv)
+    settings = CatalogueSettings.from_env()
+    try:
+        known = {s.id for s in settings.registry().sources}
+    except RegistryError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    unknown = sorted(set(args.source) - known)
+    if unknown:
+        parser.error(f"not sources of {settings.registry_path}: {', '.join(unknown)}")
+    confirmations = settings.drop_confirmations()
+    for source_id in args.source:
+        confirmations.confirm(source_id)
+    print(f"Confirmed: the next run applies {', '.join(args.source)} as read.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["validate-feed"]:
         return validate_feed_command(argv[1:])
+    if argv[:1] == ["confirm-drop"]:
+        return confirm_drop_command(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
-    parser.add_argument("command", choices=["run", "summary", "query", "validate-feed"])
+    parser.add_argument(
+        "command", choices=["run", "summary", "query", "validate-feed", "confirm-drop"]
+    )
     parser.add_argument("sql", nargs="?", default=EXAMPLE_QUERY, help="SQL for `query`")
     args = parser.parse_args(argv)
     if args.command == "query":

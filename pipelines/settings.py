@@ -8,7 +8,7 @@ from pathlib import Path
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
-from connectors.cache import FeedCache
+from connectors.cache import DropConfirmations, FeedCache
 from connectors.http import FeedClient
 from pipelines.lock import CatalogueLock
 from schemas.registry import Registry, load_registry
@@ -58,6 +58,9 @@ class CatalogueSettings(ConfigurableResource):
 
     def feed_cache(self) -> FeedCache:
         return FeedCache(self.directory / "state" / "feeds")
+
+    def drop_confirmations(self) -> DropConfirmations:
+        return DropConfirmations(self.directory / "state" / "confirmed-drops.json")
 
     def feed_client(self) -> FeedClient:
         return FeedClient(pool_size=self.max_concurrent_feeds)

@@ -124,7 +124,9 @@ def apply_history(
         merged.assign(change="merged", title=merged["credential_id"].map(before["title"])),
     ]
     history = pd.concat([rows, withdrawn.reset_index()[rows.columns]], ignore_index=True)
-    return history, _changes(pd.concat([e for e in events if len(e)], ignore_index=True), run_at)
+    happened = [e for e in events if len(e)]
+    table = pd.concat(happened, ignore_index=True) if happened else pd.DataFrame()
+    return history, _changes(table, run_at)
 
 
 def _changes(events: pd.DataFrame, run_at: pd.Timestamp) -> pd.DataFrame:

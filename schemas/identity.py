@@ -36,10 +36,11 @@ def credential_ids(
 ) -> tuple[pd.Series, pd.DataFrame]:
     """A `credential_id` per cluster that survives reruns, reordering, title edits and new sources.
 
-    `members` has source_id, source_record_id and cluster (one row per accepted record). A
-    cluster keeps the id its records had in the last catalogue (`previous_lineage`): the id most
-    of them had, then the smallest. When two clusters claim one id (a row split), the one with
-    more claiming records keeps it. A cluster without a previous id gets one derived from its
+    `members` has source_id, source_record_id and cluster (one row per accepted record), and
+    optionally `priority` (0 for the record a row's values come from first). A cluster keeps the
+    id its records had in the last catalogue (`previous_lineage`): the id most of them had, then
+    the id of its best-ranked record, then the smallest. When two clusters claim one id (a row
+    split), the one with more claiming records keeps it. A cluster without a previous id gets one derived from its
     smallest record key, so that the same feeds in another order give the same ids.
 
     Returns the id per cluster and the previous ids that no cluster kept although some of their
@@ -51,15 +52,21 @@ def credential_ids(
     claims = pd.DataFrame(columns=["cluster", "credential_id", "votes"])
     if previous_lineage is not None and len(previous_lineage):
         before = previous_lineage.drop_duplicates(["source_id", "source_record_id"])
-        known = members[["source_id", "source_record_id", "cluster"]].merge(
+        columns = ["source_id", "source_record_id", "cluster"]
+        ranked = members.assign(priority=members.get("priority", 0))[[*columns, "priority"]]
+        known = ranked.merge(
             before[["source_id", "source_record_id", "credential_id"]],
             on=["source_id", "source_record_id"],
             how="inner",
         )
-        claims = known.groupby(["cluster", "credential_id"]).size().rename("votes").reset_index()
+        claims = (
+            known.groupby(["cluster", "credential_id"])
+            .agg(votes=("priority", "size"), best=("priority", "min"))
+            .reset_index()
+        )
         claims["anchor"] = claims["cluster"].map(anchor)
         claims = claims.sort_values(
-            ["votes", "credential_id", "anchor"], ascending=[False, True, True]
+            ["votes", "best", "credential_id", "anchor"], ascending=[False, True, True, True]
         )
         simple = claims[
             ~claims["cluster"].duplicated(keep=False)

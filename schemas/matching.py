@@ -38,7 +38,8 @@ class MatchSettings(BaseModel):
     )
     match_weight: float = Field(default=4.0, description="a pair at or above this is merged")
     review_weight: float = Field(
-        default=0.0, description="pairs at or above this (not merged) are kept in `matches`"
+        default=0.0,
+        description="pairs at or above this, or with similar titles, are kept in `matches`",
     )
     title_exact: float = 8.0
     title_high: float = 6.0
@@ -57,9 +58,9 @@ class MatchSettings(BaseModel):
     ects_equal: float = 2.0
     ects_differs: float = -30.0
     eqf_equal: float = 1.0
-    eqf_differs: float = -8.0
+    eqf_differs: float = -12.0
     languages_overlap: float = 1.0
-    languages_disjoint: float = -6.0
+    languages_disjoint: float = -10.0
     isced_equal: float = 1.0
     isced_differs: float = -2.0
     prefix_length: int = Field(
@@ -428,7 +429,10 @@ def deduplicate(records: pd.DataFrame, settings: MatchSettings | None = None) ->
         len(keys), edges["left_row"].to_numpy(), edges["right_row"].to_numpy()
     )
     labels = _split_volume_conflicts(labels, keys["ects"].to_numpy(), edges)
-    kept = compared[compared["weight"] >= min(settings.review_weight, settings.match_weight)]
+    kept = compared[
+        (compared["weight"] >= min(settings.review_weight, settings.match_weight))
+        | (compared["title_similarity"] >= settings.title_close_similarity)
+    ]
     kept = kept.assign(
         merged=labels[kept["left_row"].to_numpy()] == labels[kept["right_row"].to_numpy()]
     )

@@ -77,7 +77,8 @@ def validated_records(
         "validated_records": AssetIn(key=AssetKey(["catalogue", "validated_records"])),
     },
     description="The catalogue tables (microcredentials partitioned by provider_country, lineage, "
-    "rejects, feed_status, providers) written as a Parquet release and published atomically.",
+    "rejects, feed_status, providers, matches, changes) written as a Parquet release and "
+    "published atomically. Duplicates are merged into one row per micro-credential.",
 )
 def parquet_release(
     context: AssetExecutionContext,
@@ -99,6 +100,7 @@ def parquet_release(
     )
     publish_release(directory, release)
     mc = tables.microcredentials
+    run_changes = tables.changes[tables.changes["run_at"] == tables.changes["run_at"].max()]
     preview = mc[
         [
             "credential_id",
@@ -116,6 +118,16 @@ def parquet_release(
             "path": MetadataValue.path(str(directory / "parquet")),
             "release": release.name,
             "microcredentials": len(mc),
+            "active": int((mc["status"] == "active").sum()),
+            "withdrawn": int((mc["status"] == "withdrawn").sum()),
+            "records_merged": int((mc["source_count"] - 1).clip(lower=0).sum()),
+            "pairs_matched": int(tables.matches["matched"].sum()),
+            "changes_this_run": MetadataValue.md(
+                run_changes.groupby("change")
+                .size()
+                .reset_index(name="rows")
+                .to_markdown(index=False)
+            ),
             "rejects": len(tables.rejects),
             "countries": MetadataValue.md(
                 mc.groupby("provider_country")

@@ -105,6 +105,8 @@ def build_catalogue(
     source_provider = {s.id: s.provider for s in registry.sources}
     own_feed = records["source_id"].map(source_provider) == records["match_provider"]
     rows = merge_clusters(records, own_feed)
+    ranked = rank_members(records, own_feed)
+    records["priority"] = ranked.groupby("cluster").cumcount().reindex(records.index)
     ids, merged = credential_ids(records, previous.get("lineage"))
     rows["credential_id"] = ids.reindex(rows.index).to_numpy()
     rows["completeness"], rows["missing_elements"] = completeness(rows)

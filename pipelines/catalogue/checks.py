@@ -82,14 +82,18 @@ def completeness_check(settings: CatalogueSettings) -> AssetCheckResult:
     )
 
 
+def _latest_feed_status(settings: CatalogueSettings) -> pd.DataFrame:
+    status = read_published(settings.directory, ["feed_status"])["feed_status"]
+    return status[status["run_at"] == status["run_at"].max()]
+
+
 @asset_check(
     asset=parquet_release,
     description="Every source was read in the latest run (a warning: failed sources keep their "
     "last good records, marked stale).",
 )
 def sources_read_check(settings: CatalogueSettings) -> AssetCheckResult:
-    status = read_published(settings.directory, ["feed_status"])["feed_status"]
-    latest = status[status["run_at"] == status["run_at"].max()]
+    latest = _latest_feed_status(settings)
     failed = latest[latest["status"] == "failed"][["source_id", "stale", "error"]]
     return AssetCheckResult(
         passed=failed.empty,
@@ -99,5 +103,24 @@ def sources_read_check(settings: CatalogueSettings) -> AssetCheckResult:
             "failed": len(failed),
             "stale": int(failed["stale"].sum()),
             "failed_sources": MetadataValue.md(failed.to_markdown(index=False)),
+        },
+    )
+
+
+@asset_check(
+    asset=parquet_release,
+    description="No source is held in the latest run (a warning: a source that suddenly lost "
+    "more than the registry's history.max_drop_share of its records keeps its last good records "
+    "until an operator runs `python -m pipelines confirm-drop SOURCE`).",
+)
+def sources_held_check(settings: CatalogueSettings) -> AssetCheckResult:
+    latest = _latest_feed_status(settings)
+    held = latest[latest["status"] == "held"][["source_id", "records_read", "error"]]
+    return AssetCheckResult(
+        passed=held.empty,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "held": len(held),
+            "held_sources": MetadataValue.md(held.to_markdown(index=False)),
         },
     )

@@ -17,6 +17,7 @@ from pipelines.catalogue.checks import (
     completeness_check,
     nothing_lost_check,
     schema_valid,
+    sources_held_check,
     sources_read_check,
 )
 
@@ -38,7 +39,13 @@ daily_aggregation = ScheduleDefinition(
 
 defs = Definitions(
     assets=[validated_records, parquet_release, duckdb_database, code_coverage_report],
-    asset_checks=[schema_valid, nothing_lost_check, completeness_check, sources_read_check],
+    asset_checks=[
+        schema_valid,
+        nothing_lost_check,
+        completeness_check,
+        sources_read_check,
+        sources_held_check,
+    ],
     jobs=[aggregate_catalogue],
     schedules=[daily_aggregation],
 )

@@ -158,6 +158,11 @@ def build_duckdb(catalogue_dir: Path) -> Path:
             "WHERE run_at = (SELECT max(run_at) FROM feed_status)"
         )
         con.execute("COMMENT ON VIEW latest_feed_status IS 'feed_status of the latest run only'")
+        con.execute(
+            "CREATE VIEW latest_changes AS SELECT * FROM changes "
+            "WHERE run_at = (SELECT max(run_at) FROM changes)"
+        )
+        con.execute("COMMENT ON VIEW latest_changes IS 'changes of the latest run only'")
         con.execute(COVERAGE_VIEW_SQL)
         con.execute(
             "COMMENT ON VIEW code_coverage IS 'Per source: share of records whose EQF level, "

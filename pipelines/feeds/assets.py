@@ -13,7 +13,7 @@ def _source_rows_markdown(reads: list[SourceRead]) -> str:
     ]
     for r in reads:
         note = (r.error or "; ".join(r.warnings) or "").replace("|", "\\|")[:200]
-        status = f"{r.status} (stale: last good records kept)" if r.stale else r.status
+        status = f"{r.status} (last good records kept)" if r.stale else r.status
         lines.append(
             f"| {r.source_id} | {status} | {r.pages} | {r.bytes_read} | "
             f"{r.records_read} | {r.seconds:.2f} | {note} |"
@@ -33,13 +33,21 @@ def raw_feeds(
 ) -> Output[list[SourceRead]]:
     registry = settings.registry()
     client = settings.feed_client()
+    confirmations = settings.drop_confirmations()
+    confirmed = confirmations.load()
     try:
-        reads = read_sources(registry, client, settings.feed_cache(), settings.max_concurrent_feeds)
+        reads = read_sources(
+            registry, client, settings.feed_cache(), settings.max_concurrent_feeds, confirmed
+        )
     finally:
         client.close()
+    confirmations.consume({r.source_id for r in reads if r.status == "ok"} & confirmed)
     failed = [r for r in reads if r.status == "failed"]
     for r in failed:
         context.log.warning(f"source {r.source_id} failed: {r.error}")
+    held = [r for r in reads if r.status == "held"]
+    for r in held:
+        context.log.warning(f"source {r.source_id} held: {r.error}")
     if reads and len(failed) == len(reads):
         raise Failure(
             f"every source failed ({len(reads)}); the published catalogue is left as it was",
@@ -51,6 +59,7 @@ def raw_feeds(
             "sources": len(reads),
             "sources_failed": len(failed),
             "sources_unchanged": sum(r.status == "unchanged" for r in reads),
+            "sources_held": len(held),
             "records_read": sum(r.records_read for r in reads),
             "sources_table": MetadataValue.md(_source_rows_markdown(reads)),
         },
