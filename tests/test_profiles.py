@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from connectors.cache import FeedCache
 from connectors.feeds import parse_document, read_sources
@@ -1195,3 +1197,60 @@ def test_the_bundled_profile_feeds_read_whole_and_valid():
         records[records["source_id"] == "nl-hr-ob3"],
         ("Jorien", "Vermeulen", "Youssef", "El Amrani", "student.example.nl", "7.9"),
     )
+
+
+# --- any JSON: a profile gives records in the parsers' shape, or a reason -----------------
+
+_KEYS = st.sampled_from(
+    [
+        *("data", "attributes", "name", "id", "type", "items", "credentialSubject"),
+        *("achievement", "hasClaim", "specifiedBy", "title", "en", "language", "value"),
+        *("creditPoint", "framework", "point", "workload", "timeValue", "timeUnit"),
+        *("duration", "offer", "price", "studyLoad", "studyLoadUnit", "levelOfQualification"),
+        *("alignment", "targetType", "targetCode", "learningOutcome", "learningOutcomes"),
+        *("teaches", "mode", "@graph", "credential", "links", "next", "hasNextPage"),
+        *("pageNumber", "inLanguage", "startDate", "course", "organization", "lang"),
+        *("string", "ECTS", "participationType", "educationalAlignment", "shortCode"),
+        *("isPartOf", "temporal", "priceDetail", "amount", "volumeOfLearning", "issuer"),
+    ]
+)
+_LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            *("Course", "Achievement", "LearningOpportunity", "Qualification", "PT10H", "P2W"),
+            *("h/week", "ects", "hour", "eqf_6", "4+", "online", "ext:EQF", "certificate"),
+        ]
+    ),
+)
+_DOCUMENTS = st.recursive(
+    _LEAVES,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(_KEYS, children, max_size=6)
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_DOCUMENTS, st.sampled_from(["elm", "moochub", "ooapi", "ob3", "occapi"]))
+def test_any_json_gives_parser_shaped_records_or_a_reason(document, fmt):
+    source = Source(id="s", provider="p", url="x", format=fmt)
+    try:
+        parsed = parse_document(json.dumps(document).encode(), source, "https://h.example/x")
+    except FeedFormatError:
+        return
+    for values in parsed.columns.values():
+        assert len(values) == parsed.n_records
+        for value in values:
+            assert (
+                value is None
+                or isinstance(value, str)
+                or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+            )
+    frame = map_source_fields(parsed, source)
+    assert len(frame) == parsed.n_records + len(parsed.problems)

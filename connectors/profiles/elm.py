@@ -71,9 +71,7 @@ def _assessment(view: dict[str, Any], preferred: str | None) -> str | None:
     """Each assessment specification's type (EU assessment vocabulary label, else the label
     the document gives), else its title; several are joined with '; '."""
     found = []
-    for spec in iter_dicts(
-        [get(view, "spec.provenBy"), get(view, "claim.assessments"), get(view, "spec.assessments")]
-    ):
+    for spec in iter_dicts([get(view, "spec.provenBy"), get(view, "claim.assessments")]):
         kinds = [k for k in iter_dicts([spec.get("dcType"), spec.get("type")])]
         label = None
         for kind in kinds:
