@@ -1,7 +1,8 @@
 """Duplicate detection: which accepted records describe the same micro-credential (spec section 6).
 
-Declarative, in the manner of splink: blocking rules say which pairs are compared (DuckDB joins,
-so a million records never become a trillion pairs), comparisons give each field of a pair a
+Declarative, in the manner of splink: blocking rules say which pairs are compared (DuckDB joins
+on the awarding provider and a title's rarest words or its URL, so a million records never become
+a trillion pairs), comparisons give each field of a pair a
 level and a weight (log2 of a Bayes factor), and a pair whose weights sum to at least
 `match_weight` is a match. Matches are joined into clusters (connected components). Every pair
 compared above `review_weight` is kept with its evidence, so a merge can always be explained.
@@ -63,8 +64,12 @@ class MatchSettings(BaseModel):
     languages_disjoint: float = -10.0
     isced_equal: float = 1.0
     isced_differs: float = -2.0
-    prefix_length: int = Field(
-        default=6, ge=2, description="title characters compared by the prefix and suffix blocks"
+    blocking_words: int = Field(
+        default=4,
+        ge=2,
+        le=6,
+        description="records are compared when they share two of their titles' this many rarest "
+        "words (a typo in one word leaves the others)",
     )
 
 
@@ -95,7 +100,75 @@ ABBREVIATIONS = {
     "econ": "economics",
     "dept": "department",
     "univ": "university",
+    "admin": "administration",
+    "grundl": "grundlagen",
+    "foundations": "fundamentals",
+    "prof": "professional",
+    "cert": "certificate",
+    "f": "fur",
+    "und": "and",
+    "et": "and",
+    "en": "and",
+    "y": "and",
 }
+
+#: Words that carry no subject: a title that lacks one of them is not another course.
+FILLER_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "to",
+        "of",
+        "for",
+        "in",
+        "on",
+        "with",
+        "at",
+        "by",
+        "from",
+        "de",
+        "der",
+        "die",
+        "das",
+        "des",
+        "dem",
+        "den",
+        "fur",
+        "im",
+        "in",
+        "zu",
+        "la",
+        "le",
+        "les",
+        "du",
+        "des",
+        "et",
+        "en",
+        "pour",
+        "par",
+        "avec",
+        "het",
+        "van",
+        "voor",
+        "met",
+        "op",
+        "el",
+        "los",
+        "las",
+        "del",
+        "para",
+        "con",
+        "y",
+        "di",
+        "della",
+        "per",
+        "e",
+        "il",
+        "lo",
+    ]
+)
 
 #: Words that say how a course is offered, not what it is: dropped before comparing titles.
 NOISE_WORDS = (
@@ -187,7 +260,6 @@ def match_keys(records: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
     shared = url.notna() & pd.DataFrame({"s": records["source_id"], "u": url}).duplicated(
         ["s", "u"], keep=False
     )
-    n = settings.prefix_length
     languages = records["languages"].map(
         lambda v: (
             " ".join(sorted(v)) if isinstance(v, list | tuple | np.ndarray) and len(v) else None
@@ -198,9 +270,6 @@ def match_keys(records: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
             "row": np.arange(len(records), dtype=np.int64),
             "owner": records["match_provider"].astype("object").to_numpy(),
             "title": title.to_numpy(),
-            "prefix": title.str[:n].to_numpy(),
-            "suffix": title.str[-n:].to_numpy(),
-            "tokens": title.str.split().map(sorted, na_action="ignore").str.join(" ").to_numpy(),
             "series": series_markers(title).to_numpy(),
             "url": url.where(~shared, None).to_numpy(),
             "ects": records["ects"].astype("float64").to_numpy(),
@@ -213,44 +282,79 @@ def match_keys(records: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
     )
 
 
-_BLOCKING_RULES = (
-    "l.owner = r.owner AND l.prefix = r.prefix",
-    "l.owner = r.owner AND l.suffix = r.suffix",
-    "l.owner = r.owner AND l.tokens = r.tokens",
-    "l.owner = r.owner AND l.url = r.url",
-)
+def blocking_keys(keys: pd.DataFrame, count: int) -> pd.DataFrame:
+    """(row, owner, key) rows: every pair of a title's `count` rarest words (the whole title
+    when it has fewer than two words).
+
+    Rare words say what a course is about ('hydrogen', 'photovoltaics'); common ones ('to',
+    'introduction') would put a provider's whole catalogue in one block. Pairs of them keep
+    blocks small, and a typo in one word leaves the other pairs intact."""
+    words = keys[["row", "title"]].assign(word=keys["title"].str.split())
+    words = words.drop(columns="title").explode("word").dropna(subset=["word"])
+    words = words.drop_duplicates(["row", "word"])
+    words["frequency"] = words["word"].map(words["word"].value_counts())
+    words = words.sort_values(["row", "frequency", "word"], kind="stable")
+    rare = words.groupby("row", sort=False).head(count)
+    rare = rare.assign(position=rare.groupby("row", sort=False).cumcount())
+    wide = rare.pivot(index="row", columns="position", values="word")
+    frames = []
+    for i in range(count):
+        for j in range(i + 1, count):
+            if i not in wide or j not in wide:
+                continue
+            a, b = wide[i], wide[j]
+            both = a.notna() & b.notna()
+            low, high = (
+                np.minimum(a[both].to_numpy(), b[both].to_numpy()),
+                np.maximum(a[both].to_numpy(), b[both].to_numpy()),
+            )
+            frames.append(pd.DataFrame({"row": a.index[both], "key": low + "\x1f" + high}))
+    single = wide[1].isna() if 1 in wide else pd.Series(True, index=wide.index)
+    frames.append(pd.DataFrame({"row": wide.index[single], "key": wide.loc[single, 0]}))
+    blocks = pd.concat(frames, ignore_index=True).drop_duplicates()
+    blocks["owner"] = keys["owner"].to_numpy()[blocks["row"].to_numpy()]
+    return blocks
 
 
-def candidate_pairs(keys: pd.DataFrame) -> pd.DataFrame:
-    """Pairs (left < right) sharing the owner and a title prefix, a title suffix, the title's
-    words in any order or the page URL."""
+def candidate_pairs(keys: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
+    """Pairs (left < right) of one awarding provider that share two of their titles' rarest
+    words (or the whole title) or the page URL."""
     con = duckdb.connect()
     try:
         con.execute("SET threads TO 2")
-        con.register("k", keys[["row", "owner", "prefix", "suffix", "tokens", "url"]])
-        union = " UNION ".join(
-            f"SELECT l.row AS left_row, r.row AS right_row FROM k l JOIN k r "
-            f"ON {rule} AND l.row < r.row"
-            for rule in _BLOCKING_RULES
-        )
-        return con.execute(f"SELECT * FROM ({union}) ORDER BY left_row, right_row").df()
+        con.register("w", blocking_keys(keys, settings.blocking_words))
+        con.register("u", keys.loc[keys["url"].notna(), ["row", "owner", "url"]])
+        return con.execute(
+            "SELECT l.row AS left_row, r.row AS right_row FROM w l JOIN w r "
+            "ON l.owner = r.owner AND l.key = r.key AND l.row < r.row "
+            "UNION "
+            "SELECT l.row, r.row FROM u l JOIN u r "
+            "ON l.owner = r.owner AND l.url = r.url AND l.row < r.row "
+            "ORDER BY left_row, right_row"
+        ).df()
     finally:
         con.close()
 
 
+def _is_counterpart(word: str, others: set[str]) -> bool:
+    """A word has a counterpart when the other title has it, a typo of it (rapidfuzz ratio of at
+    least 75) or an abbreviation or part of it ('admin', 'zert kurs' for 'zertifikatskurs')."""
+    return word in others or any(
+        fuzz.ratio(word, other) >= 75
+        or (min(len(word), len(other)) >= 3 and (word.startswith(other) or other.startswith(word)))
+        or (min(len(word), len(other)) >= 4 and (word in other or other in word))
+        for other in others
+    )
+
+
 def _words_without_counterpart(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """True where a word of one title is neither in the other nor a typo of one of its words."""
+    """True where a subject word of one title has no counterpart in the other ('Python' and
+    'R' for Data Science). Only pairs with similar titles get here, a small share of pairs."""
     out = np.zeros(len(left), dtype=bool)
     for i, (a, b) in enumerate(zip(left, right, strict=True)):
-        words_a, words_b = set(a.split()), set(b.split())
-        only_a, only_b = words_a - words_b, words_b - words_a
-        if not only_a and not only_b:
-            continue
-        if not only_a or not only_b:
-            out[i] = True
-            continue
-        out[i] = any(max(fuzz.ratio(w, v) for v in only_b) < 75 for w in only_a) or any(
-            max(fuzz.ratio(w, v) for v in only_a) < 75 for w in only_b
+        words_a, words_b = set(a.split()) - FILLER_WORDS, set(b.split()) - FILLER_WORDS
+        out[i] = any(not _is_counterpart(w, words_b) for w in words_a - words_b) or any(
+            not _is_counterpart(w, words_a) for w in words_b - words_a
         )
     return out
 
@@ -422,7 +526,7 @@ def deduplicate(records: pd.DataFrame, settings: MatchSettings | None = None) ->
     """
     settings = settings or MatchSettings()
     keys = match_keys(records.reset_index(drop=True), settings)
-    pairs = candidate_pairs(keys)
+    pairs = candidate_pairs(keys, settings)
     compared = compare_pairs(keys, pairs, settings)
     edges = compared[compared["matched"]]
     labels = connected_components(
