@@ -191,6 +191,42 @@ ELM_CREDENTIALS = {
     },
 }
 
+ELM_OPPORTUNITIES = {
+    "urn:polimi:lop:2027-AM": {
+        "title": "Metal Additive Manufacturing",
+        "title_language": "en",
+        "description": "Laser powder-bed fusion from design to qualification.",
+        "url": "https://www.polimi.it/microcredentials/metal-am",
+        "provider_id": "it-polimi",  # the opportunity's providedBy
+        "provider_name": "Politecnico di Milano",
+        "provider_country": "IT",
+        "learning_outcomes": ["Qualify a laser powder-bed fusion process"],
+        "ects": 6.0,
+        "workload_hours": 150.0,
+        "assessment_type": "practical assessment",
+        "eqf_level": 7,
+        "qf_ehea_cycle": "second",
+        "isced_f_code": "0715",
+        "participation_form": "onsite",  # Presential
+        "languages": ["it"],
+        "start_date": "2027-01-18",
+        "end_date": "2027-03-26",
+        "price_amount": 1200.0,
+        "price_currency": "EUR",
+    },
+    "urn:polimi:q:BIM": {  # a specification published on its own
+        "title": "BIM per le infrastrutture",
+        "title_language": "it",
+        "provider_id": "it-polimi",
+        "provider_name": "Politecnico di Milano",
+        "provider_country": "IT",
+        "ects": 3.0,
+        "workload_hours": 80.0,  # P10D
+        "participation_form": "online",
+        "languages": ["it"],
+    },
+}
+
 ELM_LOQ = {
     "http://data.example.be/lop/KUL-MC-2027-01": {
         "title": "Circular Building Materials",
@@ -421,6 +457,7 @@ OCCAPI = {
     ("source_id", "expected"),
     [
         ("elm-credentials", ELM_CREDENTIALS),
+        ("elm-opportunities", ELM_OPPORTUNITIES),
         ("elm-loq", ELM_LOQ),
         ("moochub", MOOCHUB),
         ("ooapi", OOAPI_PAGE_1),  # a file is one page: hasNextPage is followed over HTTP only
@@ -756,6 +793,18 @@ def test_elm_xml_declaring_entities_is_refused_unexpanded(body):
 def test_unreadable_documents_fail_the_source_with_a_reason(fmt, body, message):
     with pytest.raises(FeedFormatError, match=message):
         parse_document(body, Source(id="s", provider="p", url="x", format=fmt))
+
+
+def test_json_api_next_links_may_be_objects_and_signed_badges_are_named():
+    source = Source(id="s", provider="p", url="x", format="occapi")
+    body = b'{"data": [], "links": {"next": {"href": "/hei/upv.es/courses?page=2"}}}'
+    assert parse_document(body, source).next_page == "/hei/upv.es/courses?page=2"
+    badges = Source(id="s", provider="p", url="x", format="ob3")
+    parsed = parse_document(b'{"credential": ["eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl"]}', badges)
+    assert parsed.n_records == 0
+    assert [p.reason for p in parsed.problems] == [
+        "a signed credential (compact JWS): publish its JSON form"
+    ]
 
 
 def test_an_ambiguous_record_is_rejected_and_the_others_kept():
@@ -1212,6 +1261,9 @@ _KEYS = st.sampled_from(
         *("pageNumber", "inLanguage", "startDate", "course", "organization", "lang"),
         *("string", "ECTS", "participationType", "educationalAlignment", "shortCode"),
         *("isPartOf", "temporal", "priceDetail", "amount", "volumeOfLearning", "issuer"),
+        *("numberOfCredits", "fieldsOfStudy", "modeOfDelivery", "ects", "teachingLanguage"),
+        *("courseMode", "priceInformation", "meta", "global", "eqfLevel", "creator", "address"),
+        *("addressCountryCode", "level", "iscedCode", "languageOfInstruction", "provenBy"),
     ]
 )
 _LEAVES = st.one_of(

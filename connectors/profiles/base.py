@@ -425,6 +425,23 @@ def uri_tail(values: pd.Series) -> pd.Series:
     return _map_items(values, lambda v: v.rstrip("/").rsplit("/", 1)[-1] if "://" in v else v)
 
 
+def on_text(
+    transform: Callable[[pd.Series], pd.Series],
+) -> Callable[[pd.Series], pd.Series]:
+    """`transform` (text in, text or None out) applied to the text values only: a list where a
+    format allows one value passes unchanged, so that the pipeline reports it."""
+
+    def run(values: pd.Series) -> pd.Series:
+        values = values.astype("object")
+        is_text = values.map(lambda v: isinstance(v, str)).astype(bool)
+        out = values.copy()
+        if is_text.any():
+            out[is_text] = transform(values[is_text]).astype("object")
+        return out.where(out.notna(), None)
+
+    return run
+
+
 def first_item(values: pd.Series) -> pd.Series:
     """The first element of lists (a single-valued column where a format allows several)."""
     return values.map(lambda v: (v[0] if v else None) if isinstance(v, list) else v)

@@ -22,6 +22,7 @@ from connectors.profiles.base import (
     iso_date,
     iter_dicts,
     load_json,
+    on_text,
     participation_forms,
     repeated_key,
 )
@@ -65,22 +66,27 @@ def _study_load(units: tuple[str, ...]) -> Any:
     return read
 
 
+@on_text
 def _eqf(values: pd.Series) -> pd.Series:
     """`eqf_6` (v6) -> 6; an NLQF level (v5: `6`, `4+`) is not an EQF level and gives nothing here."""
-    return values.astype("object").str.extract(r"^\s*eqf_(\d)\s*$", expand=False).astype("object")
+    return values.str.extract(r"^\s*eqf_(\d)\s*$", expand=False)
 
 
+@on_text
 def _nqf_level(values: pd.Series) -> pd.Series:
-    level = values.astype("object").str.strip()
+    level = values.str.strip()
     return level.where(level.str.fullmatch(r"\d\+?").fillna(False).astype(bool), None)
 
 
+@on_text
 def _nqf_framework(values: pd.Series) -> pd.Series:
-    return _nqf_level(values).map(lambda v: "NLQF" if isinstance(v, str) else None).astype("object")
+    level = values.str.strip().str.fullmatch(r"\d\+?").fillna(False).astype(bool)
+    return pd.Series("NLQF", index=values.index, dtype="object").where(level, None)
 
 
+@on_text
 def _cycle(values: pd.Series) -> pd.Series:
-    return values.astype("object").str.strip().str.casefold().map(CYCLES).astype("object")
+    return values.str.strip().str.casefold().map(CYCLES)
 
 
 def _price(part: str) -> Any:
