@@ -22,6 +22,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from connectors.cache import FeedCache
 from connectors.feeds import parse_document, read_sources
@@ -1306,3 +1307,63 @@ def test_any_json_gives_parser_shaped_records_or_a_reason(document, fmt):
             )
     frame = map_source_fields(parsed, source)
     assert len(frame) == parsed.n_records + len(parsed.problems)
+
+
+_LOQ = "http://data.europa.eu/snb/model/ap/loq-constraints/"
+_LOQ_NAMES = st.sampled_from(
+    [
+        *("learningOpportunity", "qualification", "learningAchievementSpecification", "title"),
+        *("providedBy", "location", "address", "countryCode", "learningOutcome", "provenBy"),
+        *("type", "accreditation", "isPartOf", "creditPoint", "framework", "point", "mode"),
+        *("volumeOfLearning", "EQFLevel", "NQFLevel", "ISCEDFCode", "language", "temporal"),
+        *("startDate", "priceDetail", "amount", "value", "unit", "legalName", "hasPart"),
+    ]
+)
+_LOQ_ATTRIBUTES = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.sampled_from("abcd"),
+        "idref": st.sampled_from("abcd"),  # references to each other, cycles included
+        "uri": st.sampled_from(
+            [
+                "http://data.europa.eu/snb/eqf/3",
+                "http://data.europa.eu/snb/education-credit/6fcec5c5af",
+                "http://data.europa.eu/snb/learning-assessment/920fbb3cbe",
+                "x",
+            ]
+        ),
+        "language": st.sampled_from(["en", "nl"]),
+    },
+)
+_LOQ_TREES = st.recursive(
+    st.tuples(_LOQ_NAMES, _LOQ_ATTRIBUTES, st.text(alphabet="ab 12.PTH", max_size=6), st.just([])),
+    lambda children: st.tuples(
+        _LOQ_NAMES, _LOQ_ATTRIBUTES, st.just(""), st.lists(children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+def _loq_element(node, parent):
+    name, attributes, text, children = node
+    element = etree.SubElement(parent, f"{{{_LOQ}}}{name}", attributes)
+    element.text = text or None
+    for child in children:
+        _loq_element(child, element)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(_LOQ_TREES, max_size=3), st.lists(_LOQ_TREES, max_size=3))
+def test_any_loq_graph_gives_parser_shaped_records(opportunities, specifications):
+    root = etree.Element(f"{{{_LOQ}}}Courses", nsmap={None: _LOQ})
+    for container, nodes in (
+        ("learningOpportunityReferences", opportunities),
+        ("learningAchievementSpecificationReferences", specifications),
+    ):
+        parent = etree.SubElement(root, f"{{{_LOQ}}}{container}")
+        for node in nodes:
+            _loq_element(node, parent)
+    source = Source(id="s", provider="p", url="x", format="elm")
+    parsed = parse_document(etree.tostring(root), source)
+    assert all(len(values) == parsed.n_records for values in parsed.columns.values())
+    assert len(map_source_fields(parsed, source)) == parsed.n_records

@@ -319,6 +319,12 @@ def _as_dict(
     return out
 
 
+def _record(node: etree._Element, index: dict[str, etree._Element]) -> dict[str, Any]:
+    """A record element as a dict (an empty element is an empty record, kept to be reported)."""
+    record = _as_dict(node, index, _DEPTH, frozenset({node.get("id")}))
+    return record if isinstance(record, dict) else {}
+
+
 def _xml_views(root: etree._Element) -> Records:
     if etree.QName(root).namespace != LOQ_NAMESPACE:
         raise FeedFormatError(
@@ -338,13 +344,13 @@ def _xml_views(root: etree._Element) -> Records:
     views = []
     if opportunities:
         for node in opportunities:
-            opportunity = _as_dict(node, index, _DEPTH, frozenset({node.get("id")}))
+            opportunity = _record(node, index)
             spec = next(iter_dicts(opportunity.get("learningAchievementSpecification")), {})
             views.append({"opportunity": opportunity, "spec": spec})
     else:  # a register of specifications only: each one is an offering
         container = f"{{{LOQ_NAMESPACE}}}learningAchievementSpecificationReferences"
         for node in root.findall(f"{container}/*"):
-            views.append({"spec": _as_dict(node, index, _DEPTH, frozenset({node.get("id")}))})
+            views.append({"spec": _record(node, index)})
     return Records(views, rules=XML_RULES)
 
 
