@@ -106,7 +106,7 @@ def parse_profile_document(
     if not body.strip():
         return ParsedFeed({f: [] for f in dict.fromkeys(fields)}, 0)
     records = PROFILES[profile].read(body, location)
-    return build_feed(profile, records, fields, preferred_language)
+    return build_feed(records, fields, preferred_language)
 
 
 __all__ = ["PROFILES", "Profile", "is_profile_key", "parse_profile_document", "profile_mapping"]

@@ -268,13 +268,8 @@ class Records:
     rules: tuple[Rule, ...] = ()
 
 
-def build_feed(
-    name: str,
-    records: Records,
-    fields: list[str],
-    preferred: str | None,
-) -> ParsedFeed:
-    """The parsed feed of a profile: its own columns (`name::field`, read by its rules and
+def build_feed(records: Records, fields: list[str], preferred: str | None) -> ParsedFeed:
+    """The parsed feed of a profile: its own columns (`<format>::field`, read by its rules and
     transformed column-wise) and any registry paths (read from the views as the JSON parser
     reads a record)."""
     views = records.views
