@@ -20,9 +20,13 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
+
+from schemas.lists import explode_items
 
 
 class MatchSettings(BaseModel):
@@ -71,6 +75,9 @@ class MatchSettings(BaseModel):
         description="records are compared when they share two of their titles' this many rarest "
         "words (a typo in one word leaves the others)",
     )
+    max_block_size: int = Field(
+        default=200, ge=2, description="a blocking key shared by more records is not used"
+    )
 
 
 #: Abbreviations written out before titles are compared.
@@ -114,60 +121,11 @@ ABBREVIATIONS = {
 
 #: Words that carry no subject: a title that lacks one of them is not another course.
 FILLER_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "the",
-        "to",
-        "of",
-        "for",
-        "in",
-        "on",
-        "with",
-        "at",
-        "by",
-        "from",
-        "de",
-        "der",
-        "die",
-        "das",
-        "des",
-        "dem",
-        "den",
-        "fur",
-        "im",
-        "in",
-        "zu",
-        "la",
-        "le",
-        "les",
-        "du",
-        "des",
-        "et",
-        "en",
-        "pour",
-        "par",
-        "avec",
-        "het",
-        "van",
-        "voor",
-        "met",
-        "op",
-        "el",
-        "los",
-        "las",
-        "del",
-        "para",
-        "con",
-        "y",
-        "di",
-        "della",
-        "per",
-        "e",
-        "il",
-        "lo",
-    ]
+    (  # noqa: SIM905
+        "a an and the to of for in on with at by from de der die das des dem den fur im zu la le "
+        "les du et en pour par avec het van voor met op el los las del para con y di della per e "
+        "il lo"
+    ).split()
 )
 
 #: Words that say how a course is offered, not what it is: dropped before comparing titles.
@@ -188,56 +146,85 @@ NOISE_WORDS = (
 )
 
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8"}
-_ROMAN_AT_END = re.compile(r"\b(viii|vii|vi|iv|v|iii|ii|i)$")
-_ROMAN_ANYWHERE = re.compile(r"\b(viii|vii|vi|iv|iii|ii)\b")
-_SERIES_WORDS = r"(?:part|teil|partie|deel|parte|module|modul|level|niveau|unit|block|volume|vol)"
+_SERIES_WORDS = "part|teil|partie|deel|parte|module|modul|level|niveau|unit|block|volume|vol"
+
+
+def _replace(text: pa.Array, pattern: str, replacement: str) -> pa.Array:
+    return pc.replace_substring_regex(text, pattern=pattern, replacement=replacement)
+
+
+def _expand_abbreviations(text: pa.Array) -> pa.Array:
+    """Whole words looked up in ABBREVIATIONS, all titles at once."""
+    words = pc.utf8_split_whitespace(text)
+    flat = pc.list_flatten(words)
+    index = pc.index_in(flat, value_set=pa.array(list(ABBREVIATIONS), type=pa.string()))
+    long = pc.take(pa.array(list(ABBREVIATIONS.values()), type=pa.string()), index)
+    expanded = pc.if_else(pc.is_valid(index), long, flat)
+    return pc.binary_join(pa.ListArray.from_arrays(words.offsets, expanded), " ")
 
 
 def normalise_titles(titles: pd.Series) -> pd.Series:
     """The form titles are compared in: no case, accents, punctuation, abbreviations, years,
-    or words about the mode of delivery. Computed once per distinct title."""
-    distinct = pd.Series(titles.dropna().unique(), dtype="object")
-    text = distinct.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True)
-    text = text.str.casefold().str.replace("ß", "ss", regex=False)
-    text = text.str.replace(r"[&+]", " & ", regex=True)
-    text = text.str.replace(r"[^\w&']+|_", " ", regex=True).str.replace("'", "", regex=False)
-    words = text.str.split()
-    text = words.map(lambda ws: " ".join(ABBREVIATIONS.get(w, w) for w in ws))
-    text = text.str.replace(r"\b(?:19|20)\d\d(?:\s+\d\d)?\b", " ", regex=True)
+    or words about the mode of delivery; Roman numerals as digits. Computed once per distinct
+    title, in Arrow (RE2), so a million titles take seconds."""
+    distinct = pd.unique(titles.dropna().astype("str").to_numpy())
+    text = pc.utf8_normalize(pa.array(distinct, type=pa.string()), form="NFKD")
+    text = _replace(text, r"\p{Mn}+", "")
+    text = pc.utf8_lower(text)
+    text = _replace(text, "ß", "ss")
+    text = _replace(text, r"[&+]", " & ")
+    text = _replace(text, "'", "")
+    text = _replace(text, r"[^\p{L}\p{N}&]+", " ")
+    text = _expand_abbreviations(text)
+    text = _replace(text, r"\b(?:19|20)\d\d(?: \d\d)?\b", " ")
     noise = "|".join(sorted((re.escape(w) for w in NOISE_WORDS), key=len, reverse=True))
-    text = text.str.replace(rf"\b(?:{noise})\b", " ", regex=True)
-    text = text.str.split().str.join(" ")
-    text = text.str.replace(_ROMAN_AT_END, lambda m: _ROMAN[m.group(1)], regex=True)
-    text = text.str.replace(_ROMAN_ANYWHERE, lambda m: _ROMAN[m.group(1)], regex=True)
-    text = text.str.replace(
-        rf"\b{_SERIES_WORDS} (?:i|v)\b",
-        lambda m: m.group(0)[:-1] + _ROMAN[m.group(0)[-1]],
-        regex=True,
-    )
-    lookup = dict(zip(distinct, text, strict=True))
+    text = _replace(text, rf"\b(?:{noise})\b", " ")
+    text = _replace(text, r"\s+", " ")
+    text = _replace(text, r"^ | $", "")
+    for roman in ("viii", "vii", "vi", "iv", "iii", "ii"):
+        text = _replace(text, rf"\b{roman}\b", _ROMAN[roman])
+    for roman in ("v", "i"):  # also words ('i' is 'and' in Polish): only last or after 'part'
+        text = _replace(text, rf"(^| ){roman}$", rf"\1{_ROMAN[roman]}")
+        text = _replace(text, rf"\b({_SERIES_WORDS}) {roman}\b", rf"\1 {_ROMAN[roman]}")
+    lookup = pd.Series(text.to_numpy(zero_copy_only=False), index=distinct)
     return titles.map(lookup).astype("object")
 
 
 def series_markers(normalised: pd.Series) -> pd.Series:
     """The numbers in a title ('part 2', 'analytics 3', '4 0'): titles that differ in them are
     different micro-credentials in a series, however similar the rest."""
-    distinct = pd.Series(normalised.dropna().unique(), dtype="object")
-    markers = distinct.str.findall(r"\b\d{1,3}\b").str.join(" ")
-    return normalised.map(dict(zip(distinct, markers, strict=True))).astype("object")
+    text = pa.array(normalised.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    text = _replace(text, r"\S*[^\d\s]\S*|\b\d{4,}\b", "")
+    text = _replace(_replace(text, r"\s+", " "), r"^ | $", "")
+    return pd.Series(text.to_numpy(zero_copy_only=False), index=normalised.index, dtype="object")
 
 
 def normalise_urls(urls: pd.Series) -> pd.Series:
-    """Scheme, `www.`, case of the host, fragments, tracking parameters and a final slash do not
-    make another page."""
-    text = urls.astype("object").str.strip()
-    text = text.str.replace(r"(?i)^https?://(?:www\.)?", "", regex=True)
-    text = text.str.replace(r"#.*$", "", regex=True)
-    text = text.str.replace(
-        r"(?i)(?<=[?&])(?:utm_[a-z]+|fbclid|gclid|mc_[a-z]+)=[^&]*&?", "", regex=True
-    )
-    text = text.str.replace(r"[?&]+$", "", regex=True).str.replace(r"/+(?=\?|$)", "", regex=True)
-    host = text.str.extract(r"^([^/?]*)(.*)$")
-    return (host[0].str.casefold() + host[1]).where(text.notna() & (text != ""), None)
+    """Scheme, `www.`, case, fragments, tracking parameters and a final slash do not make
+    another page."""
+    text = pa.array(urls.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    text = pc.utf8_lower(pc.utf8_trim_whitespace(text))
+    text = _replace(text, r"^https?://(?:www\.)?", "")
+    text = _replace(text, r"#.*$", "")
+    text = _replace(text, r"([?&])(?:utm_[a-z]+|fbclid|gclid|mc_[a-z]+)=[^&]*", r"\1")
+    text = _replace(_replace(text, r"&&+", "&"), r"\?&", "?")
+    text = _replace(text, r"[?&]+$", "")
+    text = _replace(text, r"/+(\?|$)", r"\1")
+    result = pd.Series(text.to_numpy(zero_copy_only=False), index=urls.index, dtype="object")
+    return result.where(result.notna() & (result != ""), None)
+
+
+def _language_sets(languages: pd.Series) -> pd.Series:
+    """Each record's languages as one sorted, space-separated text (None without any)."""
+    items = explode_items(languages).astype("str")
+    positions = languages.index.get_indexer(items.index)
+    order = np.lexsort((items.to_numpy(), positions))
+    counts = np.bincount(positions, minlength=len(languages))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    values = pa.array(items.to_numpy()[order], type=pa.string())
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), values), " ")
+    result = pd.Series(joined.to_numpy(zero_copy_only=False), index=languages.index, dtype=object)
+    return result.where(counts > 0, None)
 
 
 @dataclass
@@ -248,89 +235,86 @@ class Deduplication:
     matches: pd.DataFrame
 
 
-#: Columns of `matches` describing a compared pair (positions are replaced by record keys later).
-EVIDENCE = ("title", "title_similarity", "series", "url", "ects", "eqf", "languages", "isced_f")
+def _codes(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Integer codes for equality tests: equal values, equal codes; -1 for null."""
+    return pd.factorize(pd.Series(values, dtype="object"), use_na_sentinel=True)[0].astype(np.int64)
 
 
 def match_keys(records: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
-    """What each record is compared and blocked on."""
+    """What each record is compared and blocked on, as text for titles and integer codes for
+    everything compared by equality."""
     title = normalise_titles(records["title"])
     url = normalise_urls(records["url"])
     # A URL shared by several records of one source is a catalogue page, not evidence.
     shared = url.notna() & pd.DataFrame({"s": records["source_id"], "u": url}).duplicated(
         ["s", "u"], keep=False
     )
-    languages = records["languages"].map(
-        lambda v: (
-            " ".join(sorted(v)) if isinstance(v, list | tuple | np.ndarray) and len(v) else None
-        )
-    )
+    language_sets = _language_sets(records["languages"])
     return pd.DataFrame(
         {
             "row": np.arange(len(records), dtype=np.int64),
-            "owner": records["match_provider"].astype("object").to_numpy(),
+            "owner": _codes(records["match_provider"].to_numpy(dtype=object)),
             "title": title.to_numpy(),
-            "series": series_markers(title).to_numpy(),
-            "url": url.where(~shared, None).to_numpy(),
+            "title_code": _codes(title.to_numpy()),
+            "series": _codes(series_markers(title).to_numpy()),
+            "url": _codes(url.where(~shared, None).to_numpy()),
             "ects": records["ects"].astype("float64").to_numpy(),
             "eqf": records["eqf_level"]
             .astype("Float64")
             .to_numpy(dtype="float64", na_value=np.nan),
-            "languages": languages.to_numpy(),
-            "isced_f": records["isced_f_code"].astype("object").to_numpy(),
+            "languages": language_sets.to_numpy(dtype=object),
+            "language_code": _codes(language_sets.to_numpy(dtype=object)),
+            "isced_f": _codes(records["isced_f_code"].to_numpy(dtype=object)),
         }
     )
 
 
-def blocking_keys(keys: pd.DataFrame, count: int) -> pd.DataFrame:
-    """(row, owner, key) rows: every pair of a title's `count` rarest words (the whole title
-    when it has fewer than two words).
+def candidate_pairs(keys: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
+    """Pairs (left < right) of one awarding provider that share two of their titles'
+    `blocking_words` rarest words (the whole title when it has one word) or a page URL.
 
     Rare words say what a course is about ('hydrogen', 'photovoltaics'); common ones ('to',
     'introduction') would put a provider's whole catalogue in one block. Pairs of them keep
-    blocks small, and a typo in one word leaves the other pairs intact."""
-    words = keys[["row", "title"]].assign(word=keys["title"].str.split())
-    words = words.drop(columns="title").explode("word").dropna(subset=["word"])
-    words = words.drop_duplicates(["row", "word"])
-    words["frequency"] = words["word"].map(words["word"].value_counts())
-    words = words.sort_values(["row", "frequency", "word"], kind="stable")
-    rare = words.groupby("row", sort=False).head(count)
-    rare = rare.assign(position=rare.groupby("row", sort=False).cumcount())
-    wide = rare.pivot(index="row", columns="position", values="word")
-    frames = []
-    for i in range(count):
-        for j in range(i + 1, count):
-            if i not in wide or j not in wide:
-                continue
-            a, b = wide[i], wide[j]
-            both = a.notna() & b.notna()
-            low, high = (
-                np.minimum(a[both].to_numpy(), b[both].to_numpy()),
-                np.maximum(a[both].to_numpy(), b[both].to_numpy()),
-            )
-            frames.append(pd.DataFrame({"row": a.index[both], "key": low + "\x1f" + high}))
-    single = wide[1].isna() if 1 in wide else pd.Series(True, index=wide.index)
-    frames.append(pd.DataFrame({"row": wide.index[single], "key": wide.loc[single, 0]}))
-    blocks = pd.concat(frames, ignore_index=True).drop_duplicates()
-    blocks["owner"] = keys["owner"].to_numpy()[blocks["row"].to_numpy()]
-    return blocks
-
-
-def candidate_pairs(keys: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
-    """Pairs (left < right) of one awarding provider that share two of their titles' rarest
-    words (or the whole title) or the page URL."""
+    blocks small, and a typo in one word leaves the other pairs intact. A block larger than
+    `max_block_size` is skipped: its words say too little."""
     con = duckdb.connect()
     try:
         con.execute("SET threads TO 2")
-        con.register("w", blocking_keys(keys, settings.blocking_words))
-        con.register("u", keys.loc[keys["url"].notna(), ["row", "owner", "url"]])
+        con.execute("SET preserve_insertion_order = false")
+        con.register("k", keys[["row", "owner", "title", "url"]])
         return con.execute(
-            "SELECT l.row AS left_row, r.row AS right_row FROM w l JOIN w r "
-            "ON l.owner = r.owner AND l.key = r.key AND l.row < r.row "
-            "UNION "
-            "SELECT l.row, r.row FROM u l JOIN u r "
-            "ON l.owner = r.owner AND l.url = r.url AND l.row < r.row "
-            "ORDER BY left_row, right_row"
+            """
+            WITH words AS (
+                SELECT DISTINCT row, owner, unnest(string_split(title, ' ')) AS word
+                FROM k WHERE title IS NOT NULL AND title <> ''
+            ),
+            counted AS (
+                SELECT row, owner, word, count(*) OVER (PARTITION BY word) AS frequency FROM words
+            ),
+            rare AS (
+                SELECT row, owner, word,
+                       row_number() OVER (PARTITION BY row ORDER BY frequency, word) AS rank,
+                       count(*) OVER (PARTITION BY row) AS words
+                FROM counted QUALIFY rank <= $count
+            ),
+            block_keys AS (
+                SELECT a.row, a.owner, least(a.word, b.word) || chr(31) || greatest(a.word, b.word)
+                       AS key
+                FROM rare a JOIN rare b ON a.row = b.row AND a.rank < b.rank
+                UNION ALL
+                SELECT row, owner, word FROM rare WHERE words = 1
+            ),
+            usable AS (
+                SELECT * FROM block_keys
+                QUALIFY count(*) OVER (PARTITION BY owner, key) <= $max_block
+            )
+            SELECT l.row AS left_row, r.row AS right_row
+            FROM usable l JOIN usable r ON l.owner = r.owner AND l.key = r.key AND l.row < r.row
+            UNION
+            SELECT l.row, r.row FROM k l JOIN k r
+            ON l.owner = r.owner AND l.url = r.url AND l.url >= 0 AND l.row < r.row
+            """,
+            {"count": settings.blocking_words, "max_block": settings.max_block_size},
         ).df()
     finally:
         con.close()
@@ -349,7 +333,7 @@ def _is_counterpart(word: str, others: set[str]) -> bool:
 
 def _words_without_counterpart(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """True where a subject word of one title has no counterpart in the other ('Python' and
-    'R' for Data Science). Only pairs with similar titles get here, a small share of pairs."""
+    'R' for Data Science). Only pairs with similar, unequal titles get here."""
     out = np.zeros(len(left), dtype=bool)
     for i, (a, b) in enumerate(zip(left, right, strict=True)):
         words_a, words_b = set(a.split()) - FILLER_WORDS, set(b.split()) - FILLER_WORDS
@@ -359,103 +343,117 @@ def _words_without_counterpart(left: np.ndarray, right: np.ndarray) -> np.ndarra
     return out
 
 
-def _level(
-    left: np.ndarray, right: np.ndarray, equal: float, differs: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Weight and label of an equal / different / unknown comparison."""
-    known = pd.notna(left) & pd.notna(right)
-    same = known & (left == right)
-    weight = np.where(same, equal, np.where(known, differs, 0.0))
-    label = np.where(same, "equal", np.where(known, "differs", "unknown"))
-    return weight, label.astype(object)
+#: Evidence levels of an equality comparison, in the order of their codes.
+_EQUALITY = np.array(["unknown", "equal", "differs"], dtype=object)
+_TITLE = np.array(
+    [
+        "different",
+        "similar",
+        "very similar",
+        "equal",
+        "different, a word differs",
+        "similar, a word differs",
+        "very similar, a word differs",
+    ],
+    dtype=object,
+)
+_LANGUAGES = np.array(["unknown", "overlap", "disjoint"], dtype=object)
+
+
+def _equality(left: np.ndarray, right: np.ndarray, missing) -> np.ndarray:
+    """0 unknown, 1 equal, 2 differs."""
+    known = ~(missing(left) | missing(right))
+    return np.where(known, np.where(left == right, 1, 2), 0).astype(np.int8)
+
+
+def _codes_missing(values: np.ndarray) -> np.ndarray:
+    return values < 0
 
 
 def compare_pairs(keys: pd.DataFrame, pairs: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
-    """Each pair's evidence per field and its total weight."""
+    """Each pair's evidence per field (as level codes) and its total weight."""
     s = settings
-    left = keys.iloc[pairs["left_row"].to_numpy()].reset_index(drop=True)
-    right = keys.iloc[pairs["right_row"].to_numpy()].reset_index(drop=True)
-    lt, rt = left["title"].to_numpy(dtype=object), right["title"].to_numpy(dtype=object)
-    similarity = (
-        cpdist(lt, rt, scorer=fuzz.ratio, workers=-1).astype("float64")
-        if len(pairs)
-        else np.zeros(0)
-    )
-    exact = lt == rt
-    title_weight = np.select(
-        [exact, similarity >= s.title_high_similarity, similarity >= s.title_close_similarity],
-        [s.title_exact, s.title_high, s.title_close],
-        s.title_far,
-    )
-    title_label = np.select(
-        [exact, similarity >= s.title_high_similarity, similarity >= s.title_close_similarity],
-        ["equal", "very similar", "similar"],
-        "different",
-    ).astype(object)
-    inexact = ~exact & (similarity >= s.title_close_similarity)
-    word = np.zeros(len(pairs), dtype=bool)
-    word[inexact] = _words_without_counterpart(lt[inexact], rt[inexact])
-    title_weight = title_weight + np.where(word, s.word_differs, 0.0)
-    title_label = np.where(word, title_label + ", a word differs", title_label)
+    left_rows, right_rows = pairs["left_row"].to_numpy(), pairs["right_row"].to_numpy()
 
-    series_same = left["series"].to_numpy(dtype=object) == right["series"].to_numpy(dtype=object)
-    series_weight = np.where(series_same, 0.0, s.series_differs)
-    series_label = np.where(series_same, "same", "differs").astype(object)
-    url_weight, url_label = _level(
-        left["url"].to_numpy(dtype=object),
-        right["url"].to_numpy(dtype=object),
-        s.url_equal,
-        s.url_differs,
-    )
-    ects_weight, ects_label = _level(
-        left["ects"].to_numpy(), right["ects"].to_numpy(), s.ects_equal, s.ects_differs
-    )
-    eqf_weight, eqf_label = _level(
-        left["eqf"].to_numpy(), right["eqf"].to_numpy(), s.eqf_equal, s.eqf_differs
-    )
-    isced_weight, isced_label = _level(
-        left["isced_f"].to_numpy(dtype=object),
-        right["isced_f"].to_numpy(dtype=object),
-        s.isced_equal,
-        s.isced_differs,
-    )
-    ll, rl = left["languages"].to_numpy(dtype=object), right["languages"].to_numpy(dtype=object)
-    known = pd.notna(ll) & pd.notna(rl)
-    overlap = np.zeros(len(pairs), dtype=bool)
-    overlap[known] = [
-        bool(set(a.split()) & set(b.split())) for a, b in zip(ll[known], rl[known], strict=True)
-    ]
-    language_weight = np.where(
-        overlap, s.languages_overlap, np.where(known, s.languages_disjoint, 0.0)
-    )
-    language_label = np.where(overlap, "overlap", np.where(known, "disjoint", "unknown")).astype(
-        object
-    )
+    def both(column: str) -> tuple[np.ndarray, np.ndarray]:
+        values = keys[column].to_numpy()
+        return values[left_rows], values[right_rows]
+
+    lc, rc = both("title_code")
+    exact = (lc == rc) & (lc >= 0)
+    lt, rt = both("title")
+    similarity = np.full(len(pairs), 100.0)
+    inexact = np.flatnonzero(~exact)
+    if len(inexact):
+        similarity[inexact] = cpdist(
+            lt[inexact], rt[inexact], scorer=fuzz.ratio, workers=-1, dtype=np.float32
+        )
+    title_level = np.select(
+        [exact, similarity >= s.title_high_similarity, similarity >= s.title_close_similarity],
+        [3, 2, 1],
+        0,
+    ).astype(np.int8)
+    checked = np.flatnonzero((title_level == 1) | (title_level == 2))
+    word = np.zeros(len(pairs), dtype=bool)
+    word[checked] = _words_without_counterpart(lt[checked], rt[checked])
+    title_weight = np.array([s.title_far, s.title_close, s.title_high, s.title_exact])[title_level]
+    title_weight = title_weight + np.where(word, s.word_differs, 0.0)
+    title_level = np.where(word, title_level + 4, title_level).astype(np.int8)
+
+    series = _equality(*both("series"), lambda v: np.zeros(len(v), dtype=bool))
+    url = _equality(*both("url"), _codes_missing)
+    ects = _equality(*both("ects"), np.isnan)
+    eqf = _equality(*both("eqf"), np.isnan)
+    isced = _equality(*both("isced_f"), _codes_missing)
+    language = _equality(*both("language_code"), _codes_missing)
+    differing = np.flatnonzero(language == 2)
+    if len(differing):
+        ll, rl = both("languages")
+        shared = [
+            bool(set(a.split()) & set(b.split()))
+            for a, b in zip(ll[differing], rl[differing], strict=True)
+        ]
+        language[differing[np.array(shared, dtype=bool)]] = 1
+
+    def weigh(levels: np.ndarray, equal: float, differs: float) -> np.ndarray:
+        return np.array([0.0, equal, differs])[levels]
+
     weight = (
         title_weight
-        + series_weight
-        + url_weight
-        + ects_weight
-        + eqf_weight
-        + isced_weight
-        + language_weight
+        + np.where(series == 2, s.series_differs, 0.0)
+        + weigh(url, s.url_equal, s.url_differs)
+        + weigh(ects, s.ects_equal, s.ects_differs)
+        + weigh(eqf, s.eqf_equal, s.eqf_differs)
+        + weigh(isced, s.isced_equal, s.isced_differs)
+        + weigh(language, s.languages_overlap, s.languages_disjoint)
     )
     return pd.DataFrame(
         {
-            "left_row": pairs["left_row"].to_numpy(),
-            "right_row": pairs["right_row"].to_numpy(),
+            "left_row": left_rows,
+            "right_row": right_rows,
             "weight": weight.round(3),
             "matched": weight >= s.match_weight,
-            "title": title_label,
+            "title": title_level,
             "title_similarity": similarity.round(1),
-            "series": series_label,
-            "url": url_label,
-            "ects": ects_label,
-            "eqf": eqf_label,
-            "languages": language_label,
-            "isced_f": isced_label,
+            "series": series,
+            "url": url,
+            "ects": ects,
+            "eqf": eqf,
+            "languages": language,
+            "isced_f": isced,
         }
     )
+
+
+def describe_evidence(compared: pd.DataFrame) -> pd.DataFrame:
+    """Level codes of `compare_pairs` as words ('equal', 'very similar, a word differs', ...)."""
+    out = compared.copy()
+    out["title"] = _TITLE[out["title"].to_numpy()]
+    out["series"] = np.where(out["series"].to_numpy() == 2, "differs", "same").astype(object)
+    for column in ("url", "ects", "eqf", "isced_f"):
+        out[column] = _EQUALITY[out[column].to_numpy()]
+    out["languages"] = _LANGUAGES[out["languages"].to_numpy()]
+    return out
 
 
 def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -537,7 +535,7 @@ def deduplicate(records: pd.DataFrame, settings: MatchSettings | None = None) ->
         (compared["weight"] >= min(settings.review_weight, settings.match_weight))
         | (compared["title_similarity"] >= settings.title_close_similarity)
     ]
-    kept = kept.assign(
+    kept = describe_evidence(kept).assign(
         merged=labels[kept["left_row"].to_numpy()] == labels[kept["right_row"].to_numpy()]
     )
     return Deduplication(labels, kept.reset_index(drop=True))
