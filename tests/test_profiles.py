@@ -104,8 +104,9 @@ def _check_table(normalised: pd.DataFrame, expected: dict[str, dict], source_id:
             assert actual == values.get(field), f"{source_id} {record_id} {field}: {actual!r}"
 
 
-def _run(registry) -> tuple[list, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    reads = read_sources(registry, FeedClient(), FeedCache(Path(_tmp()) / "cache"))
+def _run(registry, cache: Path) -> tuple[list, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Read every source as the pipeline does, then normalise and validate the records."""
+    reads = read_sources(registry, FeedClient(), FeedCache(cache))
     records = pd.concat(
         [r.records.assign(source_id=r.source_id) for r in reads if r.records is not None],
         ignore_index=True,
@@ -113,12 +114,6 @@ def _run(registry) -> tuple[list, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     normalised, problems = normalise_records(records, registry)
     result = validate_records(normalised, problems)
     return reads, records, normalised, result.rejects
-
-
-def _tmp() -> str:
-    import tempfile
-
-    return tempfile.mkdtemp(prefix="profiles-")
 
 
 def _document_rows(path: Path, fmt: str, provider: dict, **source) -> tuple:
@@ -141,9 +136,9 @@ def _document_rows(path: Path, fmt: str, provider: dict, **source) -> tuple:
 
 
 @pytest.fixture(scope="module")
-def fixtures_read():
+def fixtures_read(tmp_path_factory):
     registry = load_registry(FIXTURES / "registry.yaml")
-    return _run(registry)
+    return _run(registry, tmp_path_factory.mktemp("cache"))
 
 
 # --- the fixtures: expected canonical values per record ------------------------------------
@@ -563,7 +558,7 @@ def test_a_mapping_into_learner_data_is_refused(fmt, path):
         parse_registry(raw, FIXTURES)
 
 
-def test_a_credential_view_holds_no_subject_even_through_an_override(tmp_path):
+def test_a_credential_view_holds_no_subject_even_through_an_override():
     """A registry path is read inside the record view, which has no `credentialSubject`."""
     records, _, _ = _document_rows(
         FIXTURES / "elm-credentials.jsonld",
@@ -662,7 +657,7 @@ def test_an_override_is_read_in_the_xml_view_and_an_empty_one_is_reported(tmp_pa
             "options": {"language": "nl"},
         }
     ]
-    reads, records, _, _ = _run(parse_registry(raw, tmp_path))
+    reads, records, _, _ = _run(parse_registry(raw, tmp_path), tmp_path / "cache")
     assert [_plain(v) for v in records["description"]] == [
         "Een bachelordiploma architectuur of bouwkunde.",
         None,
@@ -885,7 +880,7 @@ def test_profiles_read_over_http_follow_their_pagination(profile_server, tmp_pat
         },
     ]
     registry = parse_registry(raw, tmp_path)
-    reads, _, normalised, rejects = _run(registry)
+    reads, _, normalised, rejects = _run(registry, tmp_path / "cache")
     by_id = {r.source_id: r for r in reads}
     assert by_id["ooapi"].status == "ok" and by_id["ooapi"].pages == 2
     assert ooapi_requests == [
@@ -1226,14 +1221,14 @@ BUNDLED = {
 }
 
 
-def test_the_bundled_profile_feeds_read_whole_and_valid():
+def test_the_bundled_profile_feeds_read_whole_and_valid(tmp_path):
     sample = load_registry(Path(__file__).parent.parent / "data" / "providers.yaml")
     raw = {
         "providers": [p.model_dump() for p in sample.providers],
         "sources": [s.model_dump(exclude={"mapping"}) for s in sample.sources if s.id in BUNDLED],
     }
     registry = parse_registry(raw, sample.base_dir)
-    reads, records, normalised, rejects = _run(registry)
+    reads, records, normalised, rejects = _run(registry, tmp_path / "cache")
     assert [r.source_id for r in reads] == list(BUNDLED)
     assert all(r.status == "ok" and not r.warnings for r in reads)
     assert rejects.empty
