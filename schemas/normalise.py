@@ -53,13 +53,18 @@ def _levels(frame: pd.DataFrame, field: str, problems: Problems) -> None:
 
 
 def _dates(frame: pd.DataFrame, field: str, problems: Problems) -> None:
+    """Dates as written: an ISO date-time keeps its date (`2026-10-01T23:30:00-02:00` is
+    1 October), so plain dates and date-times with different offsets parse together."""
     raw = frame[field]
-    parsed = pd.to_datetime(raw, format="ISO8601", errors="coerce", utc=False)
+    text = raw.astype("object").where(raw.notna(), None)
+    with_time = text.str.match(r"^\s*\d{4}-\d{2}-\d{2}[T ]", na=False).astype(bool)
+    text = text.where(~with_time, text.str.strip().str[:10])
+    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
     for date_format in _DATE_FORMATS:
         todo = raw.notna() & parsed.isna()
         if not todo.any():
             break
-        parsed[todo] = pd.to_datetime(raw[todo], format=date_format, errors="coerce")
+        parsed[todo] = pd.to_datetime(text[todo], format=date_format, errors="coerce")
     problems.add(raw.index[raw.notna() & parsed.isna()], field, "not a date (use YYYY-MM-DD)", raw)
     frame[field] = parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
     frame[field] = frame[field].dt.normalize()

@@ -365,3 +365,20 @@ def test_completeness_counts_constitutive_elements():
         "participation_form",
         "access_requirements",
     ]
+
+
+def test_plain_dates_and_date_times_with_offsets_parse_together():
+    result = validate(
+        [
+            {**VALID, "source_record_id": "A", "start_date": "2026-10-01"},
+            {**VALID, "source_record_id": "B", "start_date": "2026-10-01T23:30:00-02:00"},
+            {**VALID, "source_record_id": "C", "start_date": "2026-10-02T09:00:00Z"},
+        ]
+    )
+    assert result.rejects.empty
+    dates = result.accepted.set_index("source_record_id")["start_date"]
+    assert dates.tolist() == [
+        pd.Timestamp("2026-10-01"),
+        pd.Timestamp("2026-10-01"),
+        pd.Timestamp("2026-10-02"),
+    ]
