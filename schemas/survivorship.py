@@ -52,48 +52,71 @@ RULES_DOC = (
 )
 
 
-def _has_value(column: pd.Series) -> pd.Series:
+def _has_value(column: pd.Series) -> np.ndarray:
     """Not null, and not an empty list."""
-    present = column.notna()
-    if column.dtype == object:
-        lengths = column.map(len, na_action="ignore") if present.any() else column
-        is_list = column.map(lambda v: isinstance(v, list | tuple | np.ndarray), na_action="ignore")
-        present &= ~(is_list.fillna(False).astype(bool) & (lengths == 0))
+    present = column.notna().to_numpy().copy()
+    if column.dtype == object and present.any():
+        empty = column.map(lambda v: isinstance(v, list | tuple | np.ndarray) and len(v) == 0)
+        present &= ~empty.fillna(False).to_numpy(dtype=bool)
     return present
 
 
-def rank_members(records: pd.DataFrame, own_feed: pd.Series) -> pd.DataFrame:
-    """Records sorted best first within each cluster."""
+RANK_COLUMNS = ["cluster", "completeness", "source_id", "source_record_id"]
+
+
+def rank_members(records: pd.DataFrame, own_feed: pd.Series) -> pd.Index:
+    """Index labels of `records`, best first within each cluster (sorted by cluster)."""
     own = own_feed.reindex(records.index).fillna(False).astype(bool).to_numpy()
-    return records.assign(_own=own).sort_values(
-        ["cluster", "_own", "completeness", "source_id", "source_record_id"],
+    keys = pd.DataFrame(
+        {
+            "cluster": records["cluster"].to_numpy(),
+            "own": own,
+            "completeness": records["completeness"].to_numpy(),
+            "source_id": records["source_id"].to_numpy(dtype=object),
+            "source_record_id": records["source_record_id"].to_numpy(dtype=object),
+        },
+        index=records.index,
+    )
+    return keys.sort_values(
+        ["cluster", "own", "completeness", "source_id", "source_record_id"],
         ascending=[True, False, False, True, True],
         kind="stable",
-    )
+    ).index
 
 
 def merge_clusters(records: pd.DataFrame, own_feed: pd.Series) -> pd.DataFrame:
     """One row per cluster (indexed by cluster) with every grouped field and `source_count`.
 
-    Single-record clusters, most of the catalogue, are copied without ranking.
+    Single-record clusters, most of the catalogue, are copied without ranking; for the others
+    only the chosen record's columns of each group are taken.
     """
     sizes = records.groupby("cluster").size()
-    single = records[records["cluster"].map(sizes).to_numpy() == 1].set_index("cluster")
-    multi = rank_members(records[records["cluster"].map(sizes).to_numpy() > 1], own_feed)
+    size = records["cluster"].map(sizes).to_numpy()
     columns = [c for group in FIELD_GROUPS for c in group if c in records]
+    single = records.loc[size == 1, [*columns, "cluster"]].set_index("cluster")
+    multi = records.loc[size > 1, [c for c in records.columns if c in (*columns, "cluster")]]
     if not len(multi):
-        rows = single[columns].copy()
+        rows = single
     else:
+        order = rank_members(records.loc[size > 1, RANK_COLUMNS], own_feed)
+        ranked = multi.loc[order]
+        clusters = ranked["cluster"].to_numpy()
+        first_of_cluster = pd.unique(clusters)
         merged = {}
         for group in FIELD_GROUPS:
-            present = [c for c in group if c in multi]
+            present = [c for c in group if c in ranked]
             if not present:
                 continue
-            best = multi[_has_value(multi[present[0]])].drop_duplicates("cluster")
-            best = best.set_index("cluster")
-            merged.update({column: best[column] for column in present})
-        clusters = pd.Index(multi["cluster"].unique(), name="cluster")
-        merged_rows = pd.DataFrame({c: merged[c].reindex(clusters) for c in columns})
+            has = _has_value(ranked[present[0]])
+            # the first ranked row with the group's key value (without one: the best row)
+            candidates = pd.Series(np.arange(len(ranked)))[has]
+            best = candidates.groupby(clusters[has]).first()
+            fallback = pd.Series(np.arange(len(ranked))).groupby(clusters).first()
+            positions = best.reindex(first_of_cluster).fillna(fallback).astype(np.int64)
+            chosen = ranked.iloc[positions.to_numpy()]
+            for column in present:
+                merged[column] = chosen[column].set_axis(pd.Index(first_of_cluster, name="cluster"))
+        merged_rows = pd.DataFrame({c: merged[c] for c in columns})
         rows = pd.concat([single[columns], merged_rows])
     rows["source_count"] = sizes.reindex(rows.index).astype("int32")
     return rows.sort_index()

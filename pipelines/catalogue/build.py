@@ -16,7 +16,7 @@ from schemas.matching import deduplicate
 from schemas.normalise import normalise_records
 from schemas.providers import ProviderIndex, awarding_provider_ids
 from schemas.registry import Registry
-from schemas.survivorship import RULES_DOC, merge_clusters, rank_members
+from schemas.survivorship import RANK_COLUMNS, RULES_DOC, merge_clusters, rank_members
 from schemas.tables import CHANGES, FEED_STATUS, LINEAGE, MATCHES, PROVIDERS
 from schemas.validation import ValidationResult, validate_records
 
@@ -105,8 +105,9 @@ def build_catalogue(
     source_provider = {s.id: s.provider for s in registry.sources}
     own_feed = records["source_id"].map(source_provider) == records["match_provider"]
     rows = merge_clusters(records, own_feed)
-    ranked = rank_members(records, own_feed)
-    records["priority"] = ranked.groupby("cluster").cumcount().reindex(records.index)
+    order = rank_members(records[RANK_COLUMNS], own_feed)
+    ranked_clusters = records["cluster"].reindex(order)
+    records["priority"] = ranked_clusters.groupby(ranked_clusters.to_numpy()).cumcount()
     ids, merged = credential_ids(records, previous.get("lineage"))
     rows["credential_id"] = ids.reindex(rows.index).to_numpy()
     rows["completeness"], rows["missing_elements"] = completeness(rows)
@@ -157,8 +158,8 @@ def _lineage(
     are kept from the previous lineage, inactive."""
     lineage = records[["credential_id", *RECORD_KEYS]].copy()
     sizes = records.groupby("cluster")["cluster"].transform("size")
-    ranked = rank_members(records[sizes > 1], own_feed)
-    survivor = ranked.drop_duplicates("cluster").index
+    order = rank_members(records.loc[sizes > 1, RANK_COLUMNS], own_feed)
+    survivor = records.loc[order, "cluster"].drop_duplicates().index
     reason = pd.Series("own record", index=records.index, dtype="object")
     reason[sizes > 1] = "merged"
     merged_pairs = matches[matches["matched"] & matches["merged"]]
