@@ -1,5 +1,6 @@
 """The bundled sample registry (what `make run` aggregates) reads whole, with the documented rejects."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from connectors.cache import FeedCache
 from connectors.feeds import read_sources
 from connectors.http import FeedClient
-from pipelines.catalogue.build import validate_sources
+from pipelines.catalogue.build import build_catalogue, validate_sources
 from schemas.registry import load_registry
 
 SAMPLE = Path(__file__).parent.parent / "data" / "providers.yaml"
@@ -76,3 +77,37 @@ def test_sample_aggregator_records_resolve_to_registered_providers(sample):
     assert saxion["provider_id"] == "unregistered-nl-saxion-university-of-applied-sciences"
     assert saxion["provider_name"].startswith("Saxion")
     assert saxion["provider_country"] == "NL"
+
+
+#: data/feeds/README.md: records published twice (merged) and look-alikes that must stay apart.
+EXPECTED_MERGES = {
+    frozenset({("nl-tudelft-xml", "TUD-MC-2026-101"), ("nl-mc-register-json", "NLMC-2026-0011")}),
+    frozenset({("nl-tudelft-xml", "TUD-MC-2026-104"), ("nl-mc-register-json", "NLMC-2026-0012")}),
+    frozenset({("nl-tudelft-xml", "TUD-MC-2026-107"), ("nl-mc-register-json", "NLMC-2026-0013")}),
+    frozenset({("nl-wur-csv", "WUR-MC-FOOD-01"), ("nl-mc-register-json", "NLMC-2026-0021")}),
+    frozenset({("nl-wur-csv", "WUR-MC-PLNT-02"), ("nl-mc-register-json", "NLMC-2026-0022")}),
+}
+KEPT_APART = [
+    (("nl-mc-register-json", "NLMC-2026-0014"), ("nl-tudelft-xml", "TUD-MC-2026-110")),
+    (("nl-mc-register-json", "NLMC-2026-0043"), ("de-tum-json", "TUM-ILL-MC-0113")),
+    (("de-tum-json", "TUM-ILL-MC-0113"), ("de-tum-json", "TUM-ILL-MC-0114")),
+]
+
+
+def test_sample_duplicates_merge_and_look_alikes_stay_apart(sample):
+    registry, reads, result = sample
+    tables = build_catalogue(result, reads, registry, datetime.now(UTC))
+    lineage = tables.lineage
+    rows = lineage.groupby("credential_id")[["source_id", "source_record_id"]].apply(
+        lambda g: frozenset(zip(g["source_id"], g["source_record_id"], strict=True))
+    )
+    assert set(rows[rows.map(len) > 1]) == EXPECTED_MERGES
+    row_of = lineage.set_index(["source_id", "source_record_id"])["credential_id"]
+    for left, right in KEPT_APART:
+        assert row_of[left] != row_of[right], (left, right)
+    merged = tables.microcredentials.set_index("credential_id").loc[row_of[EXPECTED_ROW]]
+    assert merged["source_count"] == 2 and merged["provider_id"] == "nl-tudelft"
+    assert len(tables.microcredentials) == len(result.accepted) - len(EXPECTED_MERGES)
+
+
+EXPECTED_ROW = ("nl-tudelft-xml", "TUD-MC-2026-101")
