@@ -57,6 +57,31 @@ def repeated_key(item: Any) -> str | None:
     return within[0].repeated[0] if within else None
 
 
+def json_objects(items: list[Any]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """The records of a JSON page that are objects without repeated keys, and a problem (reason,
+    value) for each other item."""
+    views, problems = [], []
+    for item in items:
+        if not isinstance(item, dict):
+            problems.append(("record is not a JSON object", str(item)))
+        elif key := repeated_key(item):
+            problems.append(
+                (f"key {key!r} given twice in one JSON object: which value?", str(item))
+            )
+        else:
+            views.append(item)
+    return views, problems
+
+
+def jsonapi_next(document: dict[str, Any]) -> str | None:
+    """JSON:API `links.next`, as a string or a link object with `href`."""
+    links = document.get("links")
+    next_page = links.get("next") if isinstance(links, dict) else None
+    if isinstance(next_page, dict):
+        next_page = next_page.get("href")
+    return next_page if isinstance(next_page, str) and next_page else None
+
+
 def load_xml(body: bytes) -> etree._Element:
     """The document's root, parsed like the XML feed parser parses: no DTD loading, no entity
     resolution, no network, no huge trees. A document whose DTD declares entities is refused

@@ -18,11 +18,12 @@ from connectors.profiles.base import (
     iso_duration_days,
     iter_dicts,
     join_texts,
+    json_objects,
+    jsonapi_next,
     language_entries,
     load_json,
     participation_forms,
     positive_number,
-    repeated_key,
 )
 
 #: MOOChub `workload.timeUnit` -> calendar days per unit of the course's `duration`.
@@ -151,20 +152,5 @@ def read(body: bytes, location: str | None = None) -> Records:
         raise FeedFormatError("not a MOOChub response: the document is not a JSON object")
     data = document.get("data")
     items = data if isinstance(data, list) else [] if data is None else [data]
-    views, problems = [], []
-    for item in items:
-        if not isinstance(item, dict):
-            problems.append(("record is not a JSON object", str(item)))
-        elif key := repeated_key(item):
-            problems.append(
-                (f"key {key!r} given twice in one JSON object: which value?", str(item))
-            )
-        else:
-            views.append(item)
-    links = document.get("links")
-    next_page = links.get("next") if isinstance(links, dict) else None
-    if isinstance(next_page, dict):
-        next_page = next_page.get("href")
-    return Records(
-        views, problems, next_page if isinstance(next_page, str) and next_page else None, RULES
-    )
+    views, problems = json_objects(items)
+    return Records(views, problems, jsonapi_next(document), RULES)

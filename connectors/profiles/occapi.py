@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from connectors.formats.base import FeedFormatError
-from connectors.profiles.base import Records, Rule, load_json, repeated_key
+from connectors.profiles.base import Records, Rule, json_objects, jsonapi_next, load_json
 
 
 def _one_outcome_text(values: pd.Series) -> pd.Series:
@@ -51,20 +51,5 @@ def read(body: bytes, location: str | None = None) -> Records:
         raise FeedFormatError("not an OCCAPI response: no JSON:API `data`")
     data = document["data"]
     items = data if isinstance(data, list) else [] if data is None else [data]
-    views, problems = [], []
-    for item in items:
-        if not isinstance(item, dict):
-            problems.append(("record is not a JSON object", str(item)))
-        elif key := repeated_key(item):
-            problems.append(
-                (f"key {key!r} given twice in one JSON object: which value?", str(item))
-            )
-        else:
-            views.append(item)
-    links = document.get("links")
-    next_page = links.get("next") if isinstance(links, dict) else None
-    if isinstance(next_page, dict):
-        next_page = next_page.get("href")
-    return Records(
-        views, problems, next_page if isinstance(next_page, str) and next_page else None, RULES
-    )
+    views, problems = json_objects(items)
+    return Records(views, problems, jsonapi_next(document), RULES)

@@ -21,10 +21,10 @@ from connectors.profiles.base import (
     get,
     iso_date,
     iter_dicts,
+    json_objects,
     load_json,
     on_text,
     participation_forms,
-    repeated_key,
 )
 
 MODES = {
@@ -159,14 +159,5 @@ def read(body: bytes, location: str | None = None) -> Records:
         items, next_page = [document], None
     else:
         raise FeedFormatError("not an OOAPI response: neither a page, a list nor an object")
-    views, problems = [], []
-    for item in items:
-        if not isinstance(item, dict):
-            problems.append(("record is not a JSON object", str(item)))
-        elif key := repeated_key(item):
-            problems.append(
-                (f"key {key!r} given twice in one JSON object: which value?", str(item))
-            )
-        else:
-            views.append(item)
+    views, problems = json_objects(items)
     return Records(views, problems, next_page, RULES)

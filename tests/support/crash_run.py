@@ -31,7 +31,9 @@ def main(registry_path: str, catalogue_dir: str, kill_at: str) -> None:
     registry = load_registry(registry_path)
     reads = read_sources(registry, FeedClient(), FeedCache(directory / "state" / "feeds"))
     result = validate_sources(reads, registry)
-    tables = build_catalogue(result, reads, registry, datetime.now(UTC), publish.read_published(directory))
+    tables = build_catalogue(
+        result, reads, registry, datetime.now(UTC), publish.read_published(directory)
+    )
     if kill_at == "write_release":
         real_write = pq.write_table
         written = []
@@ -43,7 +45,9 @@ def main(registry_path: str, catalogue_dir: str, kill_at: str) -> None:
                 die()
 
         publish.pq.write_table = write_then_die
-    release = publish.write_release(tables.as_dict(), directory, f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-crash")
+    release = publish.write_release(
+        tables.as_dict(), directory, f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-crash"
+    )
     publish.publish_release(directory, release)
     if kill_at == "build_duckdb":
         publish.os.replace = die  # the new database is complete but never swapped in
