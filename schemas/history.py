@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from schemas.canonical import LIST_FIELDS
 
 #: Fields whose change is reported in `changes` (what describes the micro-credential).
 TRACKED_FIELDS = (
@@ -47,18 +51,21 @@ TRACKED_FIELDS = (
 CHANGE_COLUMNS = ("run_at", "credential_id", "change", "fields", "merged_into", "title")
 
 
-def _comparable(column: pd.Series) -> pd.Series:
+def _comparable(column: pd.Series, is_list: bool) -> np.ndarray:
     """Values that compare with ==: numbers as floats, dates and lists as text, nulls as one
     marker (a list compares by its items)."""
     if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
-        return column.astype("float64").fillna(np.inf).astype("object")
+        return column.astype("float64").fillna(np.inf).to_numpy()
     if isinstance(column.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(column):
-        return column.astype("str").where(column.notna(), "\x00").astype("object")
-    column = column.astype("object")
-    is_list = column.map(lambda v: isinstance(v, list | tuple | np.ndarray), na_action="ignore")
-    if is_list.fillna(False).astype(bool).any():
-        column = column.map(lambda v: "\x1f".join(map(str, v)), na_action="ignore")
-    return column.where(column.notna(), "\x00")
+        return column.astype("str").where(column.notna(), "\x00").to_numpy(dtype=object)
+    if is_list:
+        lists = pa.array(
+            column.to_numpy(dtype=object), type=pa.list_(pa.string()), from_pandas=True
+        )
+        text = pc.binary_join(lists, "\x1f").to_numpy(zero_copy_only=False)
+        return np.where(pd.isna(text), "\x00", text).astype(object)
+    values = column.astype("object")
+    return values.where(values.notna(), "\x00").to_numpy(dtype=object)
 
 
 def changed_fields(before: pd.DataFrame, after: pd.DataFrame) -> pd.Series:
@@ -66,8 +73,9 @@ def changed_fields(before: pd.DataFrame, after: pd.DataFrame) -> pd.Series:
     differs = pd.DataFrame(index=after.index)
     for field in TRACKED_FIELDS:
         if field in before and field in after:
-            differs[field] = (
-                _comparable(before[field]).to_numpy() != _comparable(after[field]).to_numpy()
+            is_list = field in LIST_FIELDS
+            differs[field] = _comparable(before[field], is_list) != _comparable(
+                after[field], is_list
             )
     names = np.array(differs.columns, dtype=object)
     matrix = differs.to_numpy(dtype=bool)

@@ -214,17 +214,19 @@ def normalise_urls(urls: pd.Series) -> pd.Series:
     return result.where(result.notna() & (result != ""), None)
 
 
-def _language_sets(languages: pd.Series) -> pd.Series:
-    """Each record's languages as one sorted, space-separated text (None without any)."""
+def _language_masks(languages: pd.Series) -> np.ndarray:
+    """Each record's languages as bits of an integer (0: none given), so that two records'
+    languages overlap when their masks share a bit. The 63 most frequent languages have a bit
+    each; any rarer language shares the last one."""
     items = explode_items(languages).astype("str")
+    masks = np.zeros(len(languages), dtype=np.uint64)
+    if not len(items):
+        return masks
+    ranks = items.map({v: i for i, v in enumerate(items.value_counts().index)})
+    bits = np.left_shift(np.uint64(1), np.minimum(ranks.to_numpy(), 63).astype(np.uint64))
     positions = languages.index.get_indexer(items.index)
-    order = np.lexsort((items.to_numpy(), positions))
-    counts = np.bincount(positions, minlength=len(languages))
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    values = pa.array(items.to_numpy()[order], type=pa.string())
-    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), values), " ")
-    result = pd.Series(joined.to_numpy(zero_copy_only=False), index=languages.index, dtype=object)
-    return result.where(counts > 0, None)
+    np.bitwise_or.at(masks, positions, bits)
+    return masks
 
 
 @dataclass
@@ -249,7 +251,6 @@ def match_keys(records: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
     shared = url.notna() & pd.DataFrame({"s": records["source_id"], "u": url}).duplicated(
         ["s", "u"], keep=False
     )
-    language_sets = _language_sets(records["languages"])
     return pd.DataFrame(
         {
             "row": np.arange(len(records), dtype=np.int64),
@@ -262,8 +263,7 @@ def match_keys(records: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
             "eqf": records["eqf_level"]
             .astype("Float64")
             .to_numpy(dtype="float64", na_value=np.nan),
-            "languages": language_sets.to_numpy(dtype=object),
-            "language_code": _codes(language_sets.to_numpy(dtype=object)),
+            "languages": _language_masks(records["languages"]),
             "isced_f": _codes(records["isced_f_code"].to_numpy(dtype=object)),
         }
     )
@@ -405,15 +405,10 @@ def compare_pairs(keys: pd.DataFrame, pairs: pd.DataFrame, settings: MatchSettin
     ects = _equality(*both("ects"), np.isnan)
     eqf = _equality(*both("eqf"), np.isnan)
     isced = _equality(*both("isced_f"), _codes_missing)
-    language = _equality(*both("language_code"), _codes_missing)
-    differing = np.flatnonzero(language == 2)
-    if len(differing):
-        ll, rl = both("languages")
-        shared = [
-            bool(set(a.split()) & set(b.split()))
-            for a, b in zip(ll[differing], rl[differing], strict=True)
-        ]
-        language[differing[np.array(shared, dtype=bool)]] = 1
+    left_languages, right_languages = both("languages")
+    known = (left_languages > 0) & (right_languages > 0)
+    overlap = (left_languages & right_languages) > 0
+    language = np.where(known, np.where(overlap, 1, 2), 0).astype(np.int8)
 
     def weigh(levels: np.ndarray, equal: float, differs: float) -> np.ndarray:
         return np.array([0.0, equal, differs])[levels]
