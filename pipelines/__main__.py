@@ -52,7 +52,10 @@ def summary() -> int:
             "coalesce(error, '') FROM latest_feed_status ORDER BY source_id"
         ).fetchall()
         total = con.execute(
-            "SELECT count(*), count(DISTINCT provider_country) FROM microcredentials"
+            "SELECT count(*) FILTER (WHERE status = 'active'), count(DISTINCT provider_country), "
+            "count(*) FILTER (WHERE status = 'withdrawn'), "
+            "coalesce(sum(source_count - 1) FILTER (WHERE status = 'active'), 0) "
+            "FROM microcredentials"
         ).fetchone()
         rejects = con.execute(
             "SELECT count(DISTINCT (source_id, record_index)) FROM rejects"
@@ -64,7 +67,9 @@ def summary() -> int:
     for source_id, status, read, accepted, rejected, error in rows:
         print(f"{source_id:<28} {status:<10} {read:>6} {accepted:>9} {rejected:>9}  {error[:60]}")
     print(
-        f"\nCatalogue: {total[0]} micro-credentials from {total[1]} countries, {rejects} records rejected"
+        f"\nCatalogue: {total[0]} micro-credentials from {total[1]} countries "
+        f"({total[3]} duplicate records merged, {total[2]} withdrawn kept), "
+        f"{rejects} records rejected"
     )
     print(f"  DuckDB:  {database}")
     print(
@@ -75,6 +80,10 @@ def summary() -> int:
     print(f'  make query SQL="{EXAMPLE_QUERY}"')
     print(
         '  make query SQL="SELECT source_id, source_record_id, field, reason, value FROM rejects"'
+    )
+    print(
+        '  make query SQL="SELECT left_source_id, left_source_record_id, right_source_id, '
+        'right_source_record_id, weight, title, url, ects FROM matches WHERE merged"'
     )
     return 0
 
