@@ -138,6 +138,9 @@ def test_rerun_is_unchanged_and_keeps_ids_and_first_seen(catalogue):
     assert status["records_read"].sum() == 16
     assert read_published(out)["feed_status"]["run_at"].nunique() == 2
     assert (nothing_lost(read_published(out))["lost"] == 0).all()
+    changes = read_published(out)["changes"]
+    assert set(changes["change"]) == {"added"}  # nothing changed, nothing withdrawn
+    assert changes["run_at"].nunique() == 1
 
 
 def test_a_failing_source_keeps_its_last_good_records_and_others_go_on(catalogue):

@@ -121,6 +121,10 @@ def read_published(
         tables["microcredentials"] = dataset.to_table().to_pandas()[list(COLUMN_NAMES)]
     elif "microcredentials" in wanted and empty.exists():
         tables["microcredentials"] = pq.read_table(empty).to_pandas()
+    if "microcredentials" in tables:  # dates as the pipeline holds them (Parquet has date32)
+        mc = tables["microcredentials"]
+        for column in ("start_date", "end_date"):
+            mc[column] = pd.to_datetime(mc[column])
     return tables
 
 
