@@ -178,8 +178,25 @@ def _default_value(field: str, value: Any) -> Any:
     return None if value is None else str(value)
 
 
+#: What identifies an offering in a feed without record ids: its id is derived from these, so
+#: that a new description, price or outcome keeps the record (and its catalogue row's history).
+IDENTIFYING_FIELDS = (
+    "title",
+    "provider_id",
+    "provider_name",
+    "awarding_body_name",
+    "url",
+    "ects",
+    "workload_hours",
+    "languages",
+    "start_date",
+    "end_date",
+)
+
+
 def _record_ids(frame: pd.DataFrame, source: Source) -> pd.Series:
-    """The feed's own id where it gives one; otherwise a stable id from the record's content."""
+    """The feed's own id where it gives one; otherwise a stable id from the fields that
+    identify the offering (from all its content when it has none of them)."""
     given = frame.get("source_record_id")
     missing = frame.index if given is None else frame.index[given.isna()]
     ids = (
@@ -189,8 +206,14 @@ def _record_ids(frame: pd.DataFrame, source: Source) -> pd.Series:
     )
     if len(missing):
         rows = frame.loc[missing]
-        content = [
-            rows[c] for c in sorted(rows.columns) if c in source.mapping or c == PROBLEM_VALUE
-        ]
-        ids[missing] = stable_ids(content or [rows["record_index"]], prefix="h")
+        mapped = [c for c in sorted(rows.columns) if c in source.mapping or c == PROBLEM_VALUE]
+        identifying = [c for c in mapped if c in IDENTIFYING_FIELDS or c == PROBLEM_VALUE]
+        derived = stable_ids(
+            [rows[c] for c in identifying or mapped] or [rows["record_index"]], "h"
+        )
+        # Records alike in every identifying field differ in the rest: all their content decides.
+        alike = derived.duplicated(keep=False)
+        if alike.any() and identifying and mapped != identifying:
+            derived[alike] = stable_ids([rows.loc[alike, c] for c in mapped], prefix="h")
+        ids[missing] = derived
     return ids

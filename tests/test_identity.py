@@ -605,3 +605,38 @@ def test_a_source_that_drops_most_records_is_held_until_confirmed(catalogue, mon
     assert withdrawn == (paged["status"] == "withdrawn").sum()
     run()  # the confirmation was used once
     assert not (out / "state" / "confirmed-drops.json").read_text(encoding="utf-8").count("paged")
+
+
+def test_a_feed_without_ids_keeps_its_record_ids_when_a_description_or_price_changes():
+    from connectors.formats import parse_json_feed
+    from schemas.mapping import map_source_fields
+
+    reg = registry(
+        sources=[
+            {
+                "id": "noids",
+                "provider": "nl-tudelft",
+                "url": "x.json",
+                "format": "json",
+                "mapping": {"title": "t", "description": "d", "price_amount": "p", "ects": "e"},
+            }
+        ]
+    )
+    source = reg.sources[0]
+
+    def ids(document: str) -> list[str]:
+        parsed = parse_json_feed(
+            document.encode(), records="", fields=list(source.mapping.values())
+        )
+        return map_source_fields(parsed, source)["source_record_id"].tolist()
+
+    before = ids(
+        '[{"t": "Wind", "d": "old", "p": "10", "e": "5"}, {"t": "Sun", "d": "x", "e": "5"}]'
+    )
+    after = ids(
+        '[{"t": "Sun", "d": "x", "e": "5"}, {"t": "Wind", "d": "new", "p": "12", "e": "5"}]'
+    )
+    assert sorted(before) == sorted(after)
+    twins = ids('[{"t": "Wind", "d": "one", "e": "5"}, {"t": "Wind", "d": "two", "e": "5"}]')
+    assert len(set(twins)) == 2  # alike in every identifying field: the rest tells them apart
+    assert ids('[{"t": "Wind", "d": "a", "e": "10"}]') != before[:1]
