@@ -26,7 +26,7 @@ from lxml import etree
 
 from connectors.formats.base import FeedFormatError, ParsedFeed, RowProblem
 from connectors.formats.json_feed import _as_text, _objects, _repeated_within, _walk
-from connectors.formats.xml_feed import _declared_entities
+from connectors.formats.xml_feed import HARDENED_PARSER, _declared_entities
 from schemas.canonical import LIST_FIELDS
 from schemas.codes import participation_form
 
@@ -86,14 +86,7 @@ def load_xml(body: bytes) -> etree._Element:
     """The document's root, parsed like the XML feed parser parses: no DTD loading, no entity
     resolution, no network, no huge trees. A document whose DTD declares entities is refused
     outright (reading an attribute would expand them)."""
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    parser = etree.XMLParser(**HARDENED_PARSER)
     try:
         root = etree.fromstring(body, parser)
     except etree.XMLSyntaxError as exc:
