@@ -1,11 +1,12 @@
 """Duplicate detection: which accepted records describe the same micro-credential (spec section 6).
 
-Declarative, in the manner of splink: blocking rules say which pairs are compared (DuckDB joins
-on the awarding provider and a title's rarest words or its URL, so a million records never become
-a trillion pairs), comparisons give each field of a pair a
-level and a weight (log2 of a Bayes factor), and a pair whose weights sum to at least
-`match_weight` is a match. Matches are joined into clusters (connected components). Every pair
-compared above `review_weight` is kept with its evidence, so a merge can always be explained.
+Declarative, in the manner of splink: a blocking rule says which pairs are compared (DuckDB
+joins within one awarding provider on two of a title's rarest words or on the page URL, so a
+million records never become a trillion pairs); comparisons give each field of a pair a level and
+a weight (log2 of a Bayes factor); a pair whose weights sum to at least `match_weight` is a
+match. Matches are joined into clusters (connected components). Pairs above `review_weight` or
+with similar titles are kept with their evidence, so every merge, and every near miss, can be
+explained.
 
 Weights are set by hand from what the fields mean rather than estimated by EM: a catalogue needs
 merges that are explainable and that do not drift from run to run. Thresholds and weights can be
@@ -514,8 +515,9 @@ def deduplicate(records: pd.DataFrame, settings: MatchSettings | None = None) ->
     """Cluster records describing the same micro-credential.
 
     `records` needs title, url, ects, eqf_level, languages, isced_f_code, source_id and
-    `match_provider` (who awards the credential, resolved to a provider id). The result is
-    independent of the order of the records up to the numbering of clusters.
+    `match_provider` (who awards the credential, resolved to a provider id). The clusters do
+    not depend on the order of the records, except which volume a record without ECTS joins
+    when it matches two volumes equally well.
     """
     settings = settings or MatchSettings()
     keys = match_keys(records.reset_index(drop=True), settings)
