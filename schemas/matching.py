@@ -243,7 +243,7 @@ def _codes(values: pd.Series | np.ndarray) -> np.ndarray:
     return pd.factorize(pd.Series(values, dtype="object"), use_na_sentinel=True)[0].astype(np.int64)
 
 
-def match_keys(records: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
+def match_keys(records: pd.DataFrame) -> pd.DataFrame:
     """What each record is compared and blocked on, as text for titles and integer codes for
     everything compared by equality."""
     title = normalise_titles(records["title"])
@@ -520,7 +520,7 @@ def deduplicate(records: pd.DataFrame, settings: MatchSettings | None = None) ->
     when it matches two volumes equally well.
     """
     settings = settings or MatchSettings()
-    keys = match_keys(records.reset_index(drop=True), settings)
+    keys = match_keys(records.reset_index(drop=True))
     pairs = candidate_pairs(keys, settings)
     compared = compare_pairs(keys, pairs, settings)
     edges = compared[compared["matched"]]

@@ -84,11 +84,12 @@ def rank_members(records: pd.DataFrame, own_feed: pd.Series) -> pd.Index:
     ).index
 
 
-def merge_clusters(records: pd.DataFrame, own_feed: pd.Series) -> pd.DataFrame:
+def merge_clusters(records: pd.DataFrame, ranking: pd.Index) -> pd.DataFrame:
     """One row per cluster (indexed by cluster) with every grouped field and `source_count`.
 
-    Single-record clusters, most of the catalogue, are copied without ranking; for the others
-    only the chosen record's columns of each group are taken.
+    `ranking` is `rank_members` of the records. Single-record clusters, most of the catalogue,
+    are copied as they are; for the others only the chosen record's columns of each group are
+    taken.
     """
     sizes = records.groupby("cluster").size()
     size = records["cluster"].map(sizes).to_numpy()
@@ -98,8 +99,8 @@ def merge_clusters(records: pd.DataFrame, own_feed: pd.Series) -> pd.DataFrame:
     if not len(multi):
         rows = single
     else:
-        order = rank_members(records.loc[size > 1, RANK_COLUMNS], own_feed)
-        ranked = multi.loc[order]
+        in_multi = pd.Series(size > 1, index=records.index)
+        ranked = multi.loc[ranking[in_multi.reindex(ranking).to_numpy()]]
         clusters = ranked["cluster"].to_numpy()
         first_of_cluster = pd.unique(clusters)
         merged = {}

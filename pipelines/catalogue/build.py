@@ -104,9 +104,9 @@ def build_catalogue(
 
     source_provider = {s.id: s.provider for s in registry.sources}
     own_feed = records["source_id"].map(source_provider) == records["match_provider"]
-    rows = merge_clusters(records, own_feed)
-    order = rank_members(records[RANK_COLUMNS], own_feed)
-    ranked_clusters = records["cluster"].reindex(order)
+    ranking = rank_members(records[RANK_COLUMNS], own_feed)
+    rows = merge_clusters(records, ranking)
+    ranked_clusters = records["cluster"].reindex(ranking)
     records["priority"] = ranked_clusters.groupby(ranked_clusters.to_numpy()).cumcount()
     ids, merged = credential_ids(records, previous.get("lineage"))
     rows["credential_id"] = ids.reindex(rows.index).to_numpy()
@@ -125,7 +125,7 @@ def build_catalogue(
         changes = pd.concat([before[CHANGES.column_names], changes], ignore_index=True)
 
     records["credential_id"] = records["cluster"].map(ids)
-    lineage = _lineage(records, dedup.matches, own_feed, previous.get("lineage"), history)
+    lineage = _lineage(records, dedup.matches, ranking, previous.get("lineage"), history)
     feed_status = _feed_status(reads, lineage, result.rejects, run_ts, previous.get("feed_status"))
     return CatalogueTables(
         microcredentials,
@@ -150,16 +150,16 @@ def _evidence(matches: pd.DataFrame) -> pd.Series:
 def _lineage(
     records: pd.DataFrame,
     matches: pd.DataFrame,
-    own_feed: pd.Series,
+    ranking: pd.Index,
     previous: pd.DataFrame | None,
     history: pd.DataFrame,
 ) -> pd.DataFrame:
     """Every record of this run and its row, with why it is there; records of withdrawn rows
-    are kept from the previous lineage, inactive."""
+    are kept from the previous lineage, inactive. `ranking` is `rank_members` of the records."""
     lineage = records[["credential_id", *RECORD_KEYS]].copy()
     sizes = records.groupby("cluster")["cluster"].transform("size")
-    order = rank_members(records.loc[sizes > 1, RANK_COLUMNS], own_feed)
-    survivor = records.loc[order, "cluster"].drop_duplicates().index
+    best_first = records.loc[ranking, "cluster"].drop_duplicates().index
+    survivor = best_first[sizes[best_first].to_numpy() > 1]
     reason = pd.Series("own record", index=records.index, dtype="object")
     reason[sizes > 1] = "merged"
     merged_pairs = matches[matches["matched"] & matches["merged"]]

@@ -32,8 +32,7 @@ def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     spec = TABLES[table]
     if table == "microcredentials":
         frame = frame.assign(
-            start_date=pd.to_datetime(frame["start_date"]).dt.date,
-            end_date=pd.to_datetime(frame["end_date"]).dt.date,
+            start_date=frame["start_date"].dt.date, end_date=frame["end_date"].dt.date
         )
     return pa.Table.from_pandas(
         frame[spec.column_names], schema=spec.arrow_schema(), preserve_index=False
