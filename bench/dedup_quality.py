@@ -28,12 +28,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 from pairwise_scores import pairwise_scores  # noqa: E402
 
 from connectors.cache import FeedCache  # noqa: E402
-from connectors.feeds import read_sources  # noqa: E402
 from connectors.http import FeedClient  # noqa: E402
-from pipelines.catalogue.build import build_catalogue, completeness, validate_sources  # noqa: E402
-from schemas.matching import deduplicate  # noqa: E402
-from schemas.providers import ProviderIndex, awarding_provider_ids  # noqa: E402
-from schemas.registry import load_registry  # noqa: E402
+from pipelines.catalogue.build import build_catalogue, validate_sources  # noqa: E402
+from pipelines.dedup.deduplicate import deduplicate  # noqa: E402
+from pipelines.normalise.providers import ProviderIndex, awarding_provider_ids  # noqa: E402
+from pipelines.reading.registry import load_registry  # noqa: E402
+from pipelines.reading.sources import read_sources  # noqa: E402
+from pipelines.validation.completeness import completeness  # noqa: E402
 
 
 def _peak_mib() -> float:

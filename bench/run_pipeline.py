@@ -40,16 +40,13 @@ import pandas as pd
 from generate_feeds import generate
 
 from connectors.cache import FeedCache
-from connectors.feeds import SourceRead, read_sources
 from connectors.http import FeedClient
 from pipelines.catalogue.build import CatalogueTables, build_catalogue, validate_sources
-from pipelines.catalogue.publish import (
-    build_duckdb,
-    publish_release,
-    read_published,
-    write_release,
-)
-from schemas.registry import load_registry
+from pipelines.publish.database import build_duckdb
+from pipelines.publish.release import publish_release, read_published, write_release
+from pipelines.reading.registry import load_registry
+from pipelines.reading.sources import read_sources
+from schemas.reads import SourceRead
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent

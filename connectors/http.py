@@ -24,6 +24,8 @@ import requests
 import urllib3.exceptions as _u3
 from requests.adapters import HTTPAdapter
 
+from schemas.canonical import is_http_url
+
 USER_AGENT = "microcredential-catalogue/0.1 (+https://github.com/; batch aggregation)"
 
 
@@ -109,15 +111,11 @@ class Document:
         return self.body is None
 
 
-def is_url(location: str) -> bool:
-    return urlsplit(location).scheme.lower() in ("http", "https")
-
-
 def join_location(base: str, reference: str) -> str:
     """Resolve a next-page link against the page it came from (URL or path)."""
-    if is_url(reference) or (not is_url(base) and os.path.isabs(reference)):
+    if is_http_url(reference) or (not is_http_url(base) and os.path.isabs(reference)):
         return reference
-    if is_url(base):
+    if is_http_url(base):
         return urljoin(base, reference)
     return str((Path(base).parent / reference).resolve())
 
@@ -154,7 +152,7 @@ class FeedClient:
         validators: Validators | None = None,
         headers: dict[str, str] | None = None,
     ) -> Document:
-        if is_url(location):
+        if is_http_url(location):
             return self._fetch_url(location, validators or Validators(), headers or {})
         if "://" in location:
             raise FeedError(f"unsupported URL scheme in {location!r}")
@@ -224,7 +222,7 @@ class FeedClient:
     @staticmethod
     def _redirect_target(url: str, response: requests.Response) -> str:
         target = urljoin(url, response.headers.get("Location", ""))
-        if not is_url(target):
+        if not is_http_url(target):
             raise FeedError(f"{url}: redirect to a non-http(s) location {target!r} refused")
         return target
 

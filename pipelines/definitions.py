@@ -2,10 +2,10 @@
 
 from dagster import Definitions
 
-from pipelines.catalogue import definitions as catalogue
-from pipelines.feeds import definitions as feeds
-from pipelines.io import CatalogueIOManager
-from pipelines.settings import CatalogueSettings
+from pipelines.defs.catalogue import definitions as catalogue
+from pipelines.defs.feeds import definitions as feeds
+from pipelines.defs.io_manager import CatalogueIOManager
+from pipelines.defs.resources import CatalogueSettings
 
 
 def build_definitions(settings: CatalogueSettings) -> Definitions:

@@ -1,10 +1,21 @@
-"""The canonical record (spec section 3): one declaration that the schema, Parquet and DuckDB share."""
+"""The canonical record: one declaration of its columns that the pandera schema, Parquet and
+DuckDB share, and the framework's constitutive elements it holds."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyarrow as pa
+
+#: An http(s) URL: the rule of the `url` column, and what a registry `url` must be unless it
+#: is a path.
+HTTP_URL = r"(?i)^https?://[^\s/$.?#][^\s]*$"
+_HTTP_URL = re.compile(HTTP_URL)
+
+
+def is_http_url(text: str) -> bool:
+    return _HTTP_URL.match(text) is not None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The registry of providers and sources (spec section 2), loaded and checked strictly.
+"""The registry of providers and sources: the model an agency's YAML file is loaded into and
+checked against, strictly.
 
 Every problem is reported at once, each naming the source (or provider) and the key, so that an
 agency can fix its registry in one pass.
@@ -6,30 +7,24 @@ agency can fix its registry in one pass.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
+import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from connectors.profiles import PROFILES, profile_mapping
-from schemas.canonical import MAPPABLE_FIELDS, REQUIRED_SOURCE_FIELDS
-from schemas.codes import country_code
+from schemas.canonical import MAPPABLE_FIELDS, REQUIRED_SOURCE_FIELDS, is_http_url
+from schemas.formats import PROFILE_FORMATS, PROFILE_KNOWS, FeedFormat
 from schemas.matching import MatchSettings
 
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
-TABULAR_FORMATS = ("csv", "json", "xml")
-#: Standard formats whose profile knows the mapping (connectors/profiles, docs/formats).
-PROFILE_FORMATS = ("elm", "moochub", "ooapi", "ob3", "occapi")
-FeedFormat = Literal["csv", "json", "xml", "elm", "moochub", "ooapi", "ob3", "occapi"]
-#: Options that describe a document's structure, which a standard profile knows itself.
-PROFILE_KNOWS = ("records", "next", "record", "namespaces")
+#: Codes the EU uses that ISO 3166-1 spells otherwise.
+COUNTRY_EXCEPTIONS = {"EL": "GR", "UK": "GB"}
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
-#: A catalogue describes offerings, never learners (spec section 3). A mapping path that goes
+#: A catalogue describes offerings, never learners. A mapping path that goes
 #: through one of these and not on into the achievement would read a learner's personal data.
 LEARNER_SEGMENTS = frozenset(
     {"credentialsubject", "recipient", "learner", "student", "holder", "person"}
@@ -76,6 +71,18 @@ def reads_learner_data(path: str) -> bool:
     return False
 
 
+def iso_country(value: str) -> str | None:
+    """An ISO 3166-1 alpha-2 code from an alpha-2 or alpha-3 code or an English name (EL and
+    UK accepted for GR and GB); None when it names no country."""
+    text = value.strip()
+    if text.upper() in COUNTRY_EXCEPTIONS:
+        return COUNTRY_EXCEPTIONS[text.upper()]
+    try:
+        return pycountry.countries.lookup(text).alpha_2
+    except LookupError:
+        return None
+
+
 class RegistryError(ValueError):
     """The registry file cannot be used; the message lists every problem found."""
 
@@ -102,7 +109,7 @@ class Provider(_Strict):
     @field_validator("country")
     @classmethod
     def _iso_country(cls, value: str) -> str:
-        code = country_code(value)
+        code = iso_country(value)
         if code is None:
             raise ValueError(f"{value!r} is not an ISO 3166-1 country code or name")
         return code
@@ -159,16 +166,6 @@ class Source(_Strict):
     defaults: dict[str, Any] = {}
     auth: Auth | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _profile_mapping(cls, data: Any) -> Any:
-        """A standard profile's mapping, with the registry's `mapping` overriding single fields."""
-        if isinstance(data, dict) and data.get("format") in PROFILE_FORMATS:
-            given = data.get("mapping") or {}
-            if isinstance(given, dict):
-                data = {**data, "mapping": {**profile_mapping(data["format"]), **given}}
-        return data
-
     @field_validator("mapping")
     @classmethod
     def _known_mapping_fields(cls, value: dict[str, str]) -> dict[str, str]:
@@ -196,7 +193,7 @@ class Source(_Strict):
         missing = [
             f for f in REQUIRED_SOURCE_FIELDS if f not in self.mapping and f not in self.defaults
         ]
-        if missing:
+        if missing and self.format not in PROFILE_FORMATS:  # a profile knows where they are
             raise ValueError(f"mapping lacks required field(s) {missing}")
         if self.format == "xml" and not self.options.record:
             raise ValueError("options.record (the record element) is required for xml")
@@ -208,14 +205,6 @@ class Source(_Strict):
                     " profile knows where the records are and how pages follow"
                 )
         return self
-
-    def fingerprint(self) -> str:
-        """Changes whenever anything that shapes parsed records changes (used by the cache):
-        for a standard profile also its version, since its rules shape the records too."""
-        payload = self.model_dump(mode="json", exclude={"auth"})
-        if self.format in PROFILE_FORMATS:
-            payload["profile_version"] = PROFILES[self.format].version
-        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
 class HistorySettings(_Strict):
@@ -243,9 +232,9 @@ class Registry(_Strict):
 
     def resolve_location(self, url: str) -> str:
         """An http(s) URL as it is; a path relative to the registry file made absolute."""
-        if re.match(r"^https?://", url, flags=re.IGNORECASE):
+        if is_http_url(url):
             return url
-        if re.match(r"^[a-z][a-z0-9+.-]*://", url, flags=re.IGNORECASE):
+        if _SCHEME.match(url):
             raise RegistryError(f"unsupported URL scheme in {url!r} (http, https or a path)")
         path = Path(url)
         return str(path if path.is_absolute() else (self.base_dir / path).resolve())
@@ -293,19 +282,17 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
                 f"source {source.get('id')!r}: key 'provider': {provider!r} is not a registered provider"
             )
         url = source.get("url")
-        if (
-            isinstance(url, str)
-            and re.match(r"^[a-z][a-z0-9+.-]*://", url, re.IGNORECASE)
-            and not re.match(r"^https?://", url, re.IGNORECASE)
-        ):
+        if isinstance(url, str) and _SCHEME.match(url) and not is_http_url(url):
             problems.append(
                 f"source {source.get('id')!r}: key 'url': unsupported URL scheme in {url!r} (http, https or a path)"
             )
     return problems
 
 
-def parse_registry(raw: Any, base_dir: Path) -> Registry:
-    """Check a registry document (already parsed from YAML); raise RegistryError listing problems."""
+def registry_from_document(raw: Any, base_dir: Path) -> Registry:
+    """Check a registry document (already parsed from YAML); raise RegistryError listing every
+    problem. Countries must be ISO 3166-1 codes or English names here: the loader
+    (`pipelines.reading.registry`) resolves names in other languages first."""
     if not isinstance(raw, dict):
         raise RegistryError(
             "registry: the document must be a mapping with 'providers' and 'sources'"
@@ -320,17 +307,3 @@ def parse_registry(raw: Any, base_dir: Path) -> Registry:
     if problems or registry is None:
         raise RegistryError("invalid registry:\n  " + "\n  ".join(problems))
     return registry
-
-
-def load_registry(path: str | Path) -> Registry:
-    """Load and check the YAML registry at `path`; relative feed paths resolve against its folder."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RegistryError(f"registry {path}: cannot be read ({exc.strerror})") from None
-    try:
-        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        raise RegistryError(f"registry {path}: not valid YAML ({exc})") from None
-    return parse_registry(raw, path.resolve().parent)

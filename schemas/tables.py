@@ -1,4 +1,4 @@
-"""Every table a run publishes (spec section 4): columns, types and comments, declared once for
+"""Every table a run publishes: columns, types, comments and partitioning, declared once for
 Parquet and DuckDB."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from schemas.canonical import COLUMNS, STRING_LIST, TIMESTAMP, Column
+from schemas.matching import COMPARISONS
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,8 @@ class Table:
     name: str
     description: str
     columns: tuple[Column, ...]
+    #: Column whose values split the table into folders (`provider_country=XX/`), or None.
+    partition_by: str | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -40,8 +43,9 @@ _RECORD_INDEX = _c(
 
 MICROCREDENTIALS = Table(
     "microcredentials",
-    "One row per micro-credential (spec section 3): the constitutive elements of the European framework",
+    "One row per micro-credential: the constitutive elements of the European framework",
     COLUMNS,
+    partition_by="provider_country",
 )
 LINEAGE = Table(
     "lineage",
@@ -88,12 +92,7 @@ MATCHES = Table(
         ),
         _c("title", pa.string(), "Titles compared after normalisation: equal, very similar, …"),
         _c("title_similarity", pa.float64(), "rapidfuzz ratio of the normalised titles, 0-100"),
-        _c("series", pa.string(), "Numbers in the titles (Part I / II): same or differs"),
-        _c("url", pa.string(), "Normalised page URLs: equal, differs or unknown"),
-        _c("ects", pa.string(), "ECTS: equal, differs or unknown"),
-        _c("eqf", pa.string(), "EQF level: equal, differs or unknown"),
-        _c("languages", pa.string(), "Languages: overlap, disjoint or unknown"),
-        _c("isced_f", pa.string(), "ISCED-F code: equal, differs or unknown"),
+        *(_c(c.name, pa.string(), c.description) for c in COMPARISONS),
     ),
 )
 CHANGES = Table(

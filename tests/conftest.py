@@ -11,7 +11,7 @@ import yaml
 from dagster import DagsterInstance
 
 from pipelines.definitions import build_definitions
-from pipelines.settings import CatalogueSettings
+from pipelines.defs.resources import CatalogueSettings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from schemas import levels
-from schemas.normalise import normalise_records
-from schemas.registry import parse_registry
-from schemas.validation import validate_records
+from pipelines.codes import levels
+from pipelines.normalise.records import normalise_records
+from pipelines.reading.registry import parse_registry
+from pipelines.validation.validate import validate_records
 
 REFERENCE = Path(__file__).parent.parent / "data" / "reference"
 

@@ -29,7 +29,6 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from connectors.cache import FeedCache
-from connectors.feeds import read_sources
 from connectors.http import (
     FeedClient,
     FeedError,
@@ -39,7 +38,8 @@ from connectors.http import (
     auth_headers,
     join_location,
 )
-from schemas.registry import parse_registry
+from pipelines.reading.registry import parse_registry
+from pipelines.reading.sources import read_sources
 
 FAST = FetchLimits(connect_timeout=2, read_timeout=5, total_seconds=30)
 

@@ -29,9 +29,10 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from connectors.cache import FeedCache
-from connectors.feeds import SourceRead, html_instead_of_feed, read_sources
 from connectors.http import FeedClient, FetchLimits, RetryPolicy
-from schemas.registry import parse_registry
+from pipelines.reading.registry import parse_registry
+from pipelines.reading.sources import html_instead_of_feed, read_sources
+from schemas.reads import SourceRead
 
 LIMITS = FetchLimits(connect_timeout=1, read_timeout=0.3, total_seconds=2, max_bytes=100_000)
 RETRY = RetryPolicy(max_attempts=4, backoff_seconds=0.01, max_retry_after_seconds=1.0)

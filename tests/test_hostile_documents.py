@@ -19,27 +19,18 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from connectors.feeds import SourceRead, parse_document
-from connectors.formats import (
-    FeedFormatError,
-    ParsedFeed,
-    parse_csv_feed,
-    parse_json_feed,
-    parse_xml_feed,
-)
+from connectors.formats import FeedFormatError, parse_csv_feed, parse_json_feed, parse_xml_feed
 from pipelines.catalogue.build import build_catalogue, validate_sources
-from pipelines.catalogue.publish import (
-    build_duckdb,
-    publish_release,
-    read_published,
-    to_arrow,
-    write_release,
-)
-from schemas.mapping import map_source_fields
-from schemas.normalise import normalise_records
-from schemas.registry import Registry, Source, parse_registry
+from pipelines.mapping.fields import map_source_fields
+from pipelines.normalise.records import normalise_records
+from pipelines.publish.database import build_duckdb
+from pipelines.publish.release import publish_release, read_published, to_arrow, write_release
+from pipelines.reading.registry import parse_registry
+from pipelines.reading.sources import parse_document
+from pipelines.validation.validate import ValidationResult, validate_records
+from schemas.reads import ParsedFeed, SourceRead
+from schemas.registry import Registry, Source
 from schemas.tables import TABLES
-from schemas.validation import ValidationResult, validate_records
 
 FORMULA = "looks like a spreadsheet formula"
 
@@ -153,13 +144,19 @@ def test_xml_entities_in_an_attribute_are_refused_not_expanded(levels):
     assert time.monotonic() - started < 2
 
 
-def test_xml_entity_reference_in_an_unread_attribute_does_not_matter():
+def test_xml_declaring_an_entity_is_refused_even_when_no_field_reads_it():
     body = (
         b'<!DOCTYPE feed [<!ENTITY e "expanded">]>'
         b'<feed><item id="1" note="&e;"><t>a &amp; b &#233;</t></item></feed>'
     )
+    with pytest.raises(FeedFormatError, match=r"declares entities \(&e;\)"):
+        parse_xml_feed(body, record="item", fields=["@id", "t"])
+
+
+def test_xml_character_references_and_predefined_entities_are_read():
+    body = b'<feed><item id="1"><t>a &amp; b &#233; &lt;c&gt;</t></item></feed>'
     parsed = parse_xml_feed(body, record="item", fields=["@id", "t"])
-    assert parsed.columns == {"@id": ["1"], "t": ["a & b é"]}
+    assert parsed.columns == {"@id": ["1"], "t": ["a & b é <c>"]}
 
 
 @pytest.mark.parametrize("where", ["text", "attribute"])

@@ -11,21 +11,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from connectors.feeds import SourceRead
-from pipelines.__main__ import main as cli
 from pipelines.catalogue.build import build_catalogue, validate_sources
-from pipelines.catalogue.checks import nothing_lost
-from pipelines.catalogue.publish import read_published
-from schemas.identity import credential_ids
-from schemas.matching import (
-    MatchSettings,
-    connected_components,
-    deduplicate,
-    normalise_titles,
-    normalise_urls,
-    series_markers,
-)
-from schemas.registry import parse_registry
+from pipelines.cli import main as cli
+from pipelines.dedup.clusters import connected_components
+from pipelines.dedup.deduplicate import deduplicate
+from pipelines.dedup.identity import credential_ids
+from pipelines.dedup.keys import normalise_urls
+from pipelines.dedup.titles import normalise_titles, series_markers
+from pipelines.defs.catalogue.checks import nothing_lost
+from pipelines.publish.release import read_published
+from pipelines.reading.registry import parse_registry
+from schemas.matching import MatchSettings
+from schemas.reads import SourceRead
 
 REGISTRY = {
     "providers": [
@@ -609,7 +606,7 @@ def test_a_source_that_drops_most_records_is_held_until_confirmed(catalogue, mon
 
 def test_a_feed_without_ids_keeps_its_record_ids_when_a_description_or_price_changes():
     from connectors.formats import parse_json_feed
-    from schemas.mapping import map_source_fields
+    from pipelines.mapping.fields import map_source_fields
 
     reg = registry(
         sources=[

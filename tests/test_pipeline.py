@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.catalogue.checks import nothing_lost
-from pipelines.catalogue.publish import read_published
+from pipelines.defs.catalogue.checks import nothing_lost
+from pipelines.publish.release import read_published
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent
@@ -235,8 +235,9 @@ def test_an_empty_catalogue_is_published_with_typed_tables(tmp_path):
     from datetime import UTC, datetime
 
     from pipelines.catalogue.build import build_catalogue, validate_sources
-    from pipelines.catalogue.publish import build_duckdb, publish_release, write_release
-    from schemas.registry import load_registry
+    from pipelines.publish.database import build_duckdb
+    from pipelines.publish.release import publish_release, write_release
+    from pipelines.reading.registry import load_registry
 
     registry = load_registry(FIXTURES / "registry.yaml")
     result = validate_sources([], registry)
@@ -264,7 +265,7 @@ def test_one_asset_can_be_rematerialised_from_the_stored_upstream_values(catalog
     from dagster import AssetKey, DagsterInstance
 
     from pipelines.definitions import build_definitions
-    from pipelines.settings import CatalogueSettings
+    from pipelines.defs.resources import CatalogueSettings
 
     run, out, _, registry = catalogue
     run()

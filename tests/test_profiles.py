@@ -25,16 +25,18 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from connectors.cache import FeedCache
-from connectors.feeds import parse_document, read_sources
-from connectors.formats.base import FeedFormatError
+from connectors.formats import FeedFormatError
 from connectors.http import FeedClient
-from connectors.profiles import PROFILES
-from connectors.profiles.base import choose_language, iso_duration_hours, language_entries
+from connectors.profiles import PROFILES, source_mapping
 from connectors.profiles.ooapi import _next_page
-from schemas.mapping import PROBLEM, map_source_fields
-from schemas.normalise import normalise_records
-from schemas.registry import RegistryError, Source, load_registry, parse_registry
-from schemas.validation import validate_records
+from connectors.profiles.text import choose_language, language_entries
+from connectors.profiles.transforms import iso_duration_hours
+from pipelines.mapping.fields import PROBLEM, map_source_fields
+from pipelines.normalise.records import normalise_records
+from pipelines.reading.registry import load_registry, parse_registry
+from pipelines.reading.sources import parse_document, read_sources, source_fingerprint
+from pipelines.validation.validate import validate_records
+from schemas.registry import RegistryError, Source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
@@ -578,8 +580,8 @@ def test_a_credential_view_holds_no_subject_even_through_an_override():
 
 def test_a_profile_source_needs_no_mapping_and_a_mapping_overrides_one_field():
     plain = Source(id="s", provider="p", url="x.json", format="ob3")
-    assert plain.mapping["title"] == "ob3::title"
-    assert set(plain.mapping) == {rule.field for rule in PROFILES["ob3"].rules}
+    assert source_mapping(plain)["title"] == "ob3::title"
+    assert set(source_mapping(plain)) == {rule.field for rule in PROFILES["ob3"].rules}
     override = Source(
         id="s",
         provider="p",
@@ -587,11 +589,11 @@ def test_a_profile_source_needs_no_mapping_and_a_mapping_overrides_one_field():
         format="ob3",
         mapping={"access_requirements": "achievement.criteria.narrative"},
     )
-    assert override.mapping["access_requirements"] == "achievement.criteria.narrative"
-    assert {k: v for k, v in override.mapping.items() if k != "access_requirements"} == {
-        k: v for k, v in plain.mapping.items() if k != "access_requirements"
+    assert source_mapping(override)["access_requirements"] == "achievement.criteria.narrative"
+    assert {k: v for k, v in source_mapping(override).items() if k != "access_requirements"} == {
+        k: v for k, v in source_mapping(plain).items() if k != "access_requirements"
     }
-    assert override.fingerprint() != plain.fingerprint()
+    assert source_fingerprint(override) != source_fingerprint(plain)
     parsed = parse_document((FIXTURES / "ob3-credentials.json").read_bytes(), override)
     frame = map_source_fields(parsed, override)
     assert frame["access_requirements"].tolist()[0] == (
@@ -603,10 +605,9 @@ def test_a_profile_source_needs_no_mapping_and_a_mapping_overrides_one_field():
 def test_the_fingerprint_covers_the_profile():
     one = Source(id="s", provider="p", url="x.json", format="moochub")
     other = Source(id="s", provider="p", url="x.json", format="occapi")
-    assert one.fingerprint() != other.fingerprint()
-    assert (
-        one.fingerprint()
-        == Source(id="s", provider="p", url="x.json", format="moochub").fingerprint()
+    assert source_fingerprint(one) != source_fingerprint(other)
+    assert source_fingerprint(one) == source_fingerprint(
+        Source(id="s", provider="p", url="x.json", format="moochub")
     )
 
 

@@ -18,19 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors.formats import (
-    FeedFormatError,
-    ParsedFeed,
-    RowProblem,
-    parse_csv_feed,
-    parse_json_feed,
-    parse_xml_feed,
-)
-from pipelines.catalogue.publish import to_arrow
-from schemas.mapping import map_source_fields
-from schemas.normalise import normalise_records
-from schemas.registry import parse_registry
-from schemas.validation import validate_records
+from connectors.formats import FeedFormatError, parse_csv_feed, parse_json_feed, parse_xml_feed
+from pipelines.mapping.fields import map_source_fields
+from pipelines.normalise.records import normalise_records
+from pipelines.publish.release import to_arrow
+from pipelines.reading.registry import parse_registry
+from pipelines.validation.validate import validate_records
+from schemas.reads import ParsedFeed, RowProblem
 
 settings.register_profile(
     "catalogue-properties",

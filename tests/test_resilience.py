@@ -11,11 +11,12 @@ import pytest
 import yaml
 from dagster import DagsterInstance
 
-from pipelines.catalogue.publish import read_published
 from pipelines.definitions import build_definitions
-from pipelines.lock import CatalogueBusy, CatalogueLock
-from pipelines.settings import CatalogueSettings
-from schemas.registry import RegistryError, parse_registry
+from pipelines.defs.resources import CatalogueSettings
+from pipelines.publish.lock import CatalogueBusy, CatalogueLock
+from pipelines.publish.release import read_published
+from pipelines.reading.registry import parse_registry
+from schemas.registry import RegistryError
 
 PROJECT = Path(__file__).parent.parent
 CRASH_RUN = PROJECT / "tests" / "support" / "crash_run.py"
@@ -187,10 +188,11 @@ def test_mappings_into_learner_data_are_refused(path):
 
 def test_issued_credentials_give_the_achievement_never_the_learner(tmp_path):
     from connectors.cache import FeedCache
-    from connectors.feeds import read_sources
     from connectors.http import FeedClient
     from pipelines.catalogue.build import build_catalogue, validate_sources
-    from pipelines.catalogue.publish import build_duckdb, publish_release, write_release
+    from pipelines.publish.database import build_duckdb
+    from pipelines.publish.release import publish_release, write_release
+    from pipelines.reading.sources import read_sources
 
     credentials = [
         {

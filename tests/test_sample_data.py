@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from connectors.cache import FeedCache
-from connectors.feeds import read_sources
 from connectors.http import FeedClient
 from pipelines.catalogue.build import build_catalogue, validate_sources
-from schemas.registry import load_registry
+from pipelines.reading.registry import load_registry
+from pipelines.reading.sources import read_sources
 
 SAMPLE = Path(__file__).parent.parent / "data" / "providers.yaml"
 

@@ -5,14 +5,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from connectors.formats import ParsedFeed, RowProblem
-from pipelines.catalogue.build import completeness
-from schemas import codes
-from schemas.identity import stable_ids
-from schemas.mapping import PROBLEM, map_source_fields
-from schemas.normalise import normalise_records
-from schemas.registry import parse_registry
-from schemas.validation import validate_records
+from pipelines.codes import lookups as codes
+from pipelines.lib.ids import stable_ids
+from pipelines.mapping.fields import PROBLEM, map_source_fields
+from pipelines.normalise.records import normalise_records
+from pipelines.reading.registry import parse_registry
+from pipelines.validation.completeness import completeness
+from pipelines.validation.validate import validate_records
+from schemas.reads import ParsedFeed, RowProblem
 
 REGISTRY = parse_registry(
     {

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from connectors.http import FeedClient, RetryPolicy
-from pipelines.__main__ import main
+from pipelines.cli import main
 from pipelines.validate_feed import (
     FeedReport,
     RecordReport,

@@ -8,7 +8,8 @@ import io
 import pyarrow as pa
 import pyarrow.csv as pv
 
-from connectors.formats.base import FeedFormatError, ParsedFeed, RowProblem
+from connectors.formats.documents import FeedFormatError
+from schemas.reads import ParsedFeed, RowProblem
 
 
 def _header(body: bytes, encoding: str, delimiter: str) -> list[str]:

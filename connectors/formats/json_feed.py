@@ -5,14 +5,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from connectors.formats.base import FeedFormatError, ParsedFeed, RowProblem
+from connectors.formats.documents import (
+    FeedFormatError,
+    RepeatedKeys,
+    load_json,
+    repeated_key_reason,
+    repeated_within,
+)
+from schemas.reads import ParsedFeed, RowProblem
 
 
-def _split(path: str) -> tuple[str, ...]:
+def split_path(path: str) -> tuple[str, ...]:
     return tuple(part for part in path.split(".") if part)
 
 
-def _walk(value: Any, keys: tuple[str, ...]) -> Any:
+def walk(value: Any, keys: tuple[str, ...]) -> Any:
     """The value at `keys`; a list met on the way collects every element's value."""
     for depth, key in enumerate(keys):
         if type(value) is dict:  # the common case first: this runs once per record and field
@@ -23,7 +30,7 @@ def _walk(value: Any, keys: tuple[str, ...]) -> Any:
         if isinstance(value, list):
             collected: list[Any] = []
             for item in value:
-                found = _walk(item, keys[depth:])
+                found = walk(item, keys[depth:])
                 if isinstance(found, list):
                     collected.extend(found)
                 elif found is not None:
@@ -37,7 +44,7 @@ def _walk(value: Any, keys: tuple[str, ...]) -> Any:
     return value
 
 
-def _as_text(value: Any) -> Any:
+def as_text(value: Any) -> Any:
     """Scalars become text, lists lists of text; objects stay JSON text so they can be reported."""
     if value is None or isinstance(value, str):
         return value
@@ -46,45 +53,9 @@ def _as_text(value: Any) -> Any:
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
     if isinstance(value, list):
-        items = [_as_text(v) for v in value if v is not None]  # [] and [[]] give None
+        items = [as_text(v) for v in value if v is not None]  # [] and [[]] give None
         return [v for v in items if v is not None and not isinstance(v, list)] or None
     return json.dumps(value, ensure_ascii=False, sort_keys=True)[:500]
-
-
-class _Repeated(dict):
-    """A JSON object naming a key more than once (json.loads silently keeps the last value)."""
-
-    repeated: list[str]
-
-
-def _objects(pairs: list[tuple[str, Any]], found: list[_Repeated]) -> dict[str, Any]:
-    """object_pairs_hook: a dict, or a `_Repeated` (also listed in `found`) for repeated keys."""
-    obj = dict(pairs)
-    if len(obj) == len(pairs):
-        return obj
-    seen: set[str] = set()
-    repeated = _Repeated(obj)
-    repeated.repeated = []
-    for key, _ in pairs:
-        if key in seen and key not in repeated.repeated:
-            repeated.repeated.append(key)
-        seen.add(key)
-    found.append(repeated)
-    return repeated
-
-
-def _repeated_within(value: Any) -> list[_Repeated]:
-    """Objects with a repeated key inside `value`, in document order (iterative: no recursion)."""
-    todo, found = [value], []
-    while todo:
-        item = todo.pop()
-        if isinstance(item, _Repeated):
-            found.append(item)
-        if isinstance(item, dict):
-            todo.extend(reversed(item.values()))
-        elif isinstance(item, list):
-            todo.extend(reversed(item))
-    return found
 
 
 def _column(records: list[dict[str, Any]], keys: tuple[str, ...]) -> list[Any]:
@@ -92,12 +63,12 @@ def _column(records: list[dict[str, Any]], keys: tuple[str, ...]) -> list[Any]:
     if len(keys) == 1:
         values = [record.get(keys[0]) for record in records]
     else:
-        values = [_walk(record, keys) for record in records]
-    return [v if v is None or type(v) is str else _as_text(v) for v in values]
+        values = [walk(record, keys) for record in records]
+    return [v if v is None or type(v) is str else as_text(v) for v in values]
 
 
 def _ambiguous_records(
-    items: list[Any], repeated: list[_Repeated], paths: set[str]
+    items: list[Any], repeated: list[RepeatedKeys], paths: set[str]
 ) -> dict[int, tuple[str, Any]]:
     """Records holding an object with a repeated key, by id(): (reason, record). Outside the
     records, a repeated key of the records or next-page path (which value is meant?) fails the
@@ -107,11 +78,10 @@ def _ambiguous_records(
     found: dict[int, tuple[str, Any]] = {}
     inside: set[int] = set()
     for item in items:
-        within = _repeated_within(item)
+        within = repeated_within(item)
         inside.update(id(obj) for obj in within)
         if within and isinstance(item, dict):
-            key = within[0].repeated[0]
-            found[id(item)] = (f"key {key!r} given twice in one JSON object: which value?", item)
+            found[id(item)] = (repeated_key_reason(within[0].repeated[0]), item)
     for obj in repeated:
         on_path = [key for key in obj.repeated if key in paths]
         if id(obj) not in inside and on_path:
@@ -129,26 +99,23 @@ def parse_json_feed(
     """Parse a JSON document whose records are at the dotted path `records` ('' = the document)."""
     if not body.strip():
         return ParsedFeed({f: [] for f in fields}, 0)
-    repeated: list[_Repeated] = []
-    try:
-        document = json.loads(body, object_pairs_hook=lambda pairs: _objects(pairs, repeated))
-    except RecursionError:
-        raise FeedFormatError("JSON nested too deeply") from None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise FeedFormatError(f"not a JSON document: {exc}") from None
+    repeated: list[RepeatedKeys] = []
+    document = load_json(body, repeated)
     try:  # values nested just below json's own limit must not exhaust the stack either
-        items = _walk(document, _split(records)) if records else document
+        items = walk(document, split_path(records)) if records else document
         if items is None:
             items = []
         if not isinstance(items, list):
             raise FeedFormatError(f"records path {records or '(document)'!r} is not a list")
         next_page = (
-            _walk(document, _split(next_path)) if next_path and isinstance(document, dict) else None
+            walk(document, split_path(next_path))
+            if next_path and isinstance(document, dict)
+            else None
         )
         if next_page is not None and not isinstance(next_page, str):
             raise FeedFormatError(f"next-page path {next_path!r} does not hold a link")
 
-        paths = {*_split(records), *_split(next_path or "")}
+        paths = {*split_path(records), *split_path(next_path or "")}
         ambiguous = _ambiguous_records(items, repeated, paths)
         good = [item for item in items if isinstance(item, dict) and id(item) not in ambiguous]
         unreadable = [
@@ -162,7 +129,7 @@ def parse_json_feed(
             RowProblem(len(good) + k, reason, str(item)[:200])
             for k, (reason, item) in enumerate(unreadable)
         ]
-        columns = {field: _column(good, _split(field)) for field in dict.fromkeys(fields)}
+        columns = {field: _column(good, split_path(field)) for field in dict.fromkeys(fields)}
     except RecursionError:
         raise FeedFormatError("JSON nested too deeply") from None
     return ParsedFeed(columns, len(good), problems, next_page or None)

@@ -1,10 +1,9 @@
-"""Standard feed formats (issue 6): a source with `format: elm` (or `moochub`, `ooapi`, `ob3`,
+"""Standard feed formats: a source with `format: elm` (or `moochub`, `ooapi`, `ob3`,
 `occapi`) needs no mapping. Each profile knows where the records are, how pages follow each
 other and where every canonical field is; docs/formats/ has the mapping tables.
 
-The profiles plug into the same path as the tabular formats: `connectors.feeds.parse_document`
-parses a document into a `ParsedFeed` and `schemas.mapping.map_source_fields` applies the
-source's mapping. A profile's own columns are named `<format>::<field>` and are the source's
+The profiles plug into the same path as the tabular formats: `pipelines.reading` parses a
+document into a `ParsedFeed` and `pipelines.mapping` applies the source's mapping. A profile's own columns are named `<format>::<field>` and are the source's
 mapping unless the registry's `mapping` names another path for that field.
 """
 
@@ -13,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from connectors.formats.base import ParsedFeed
 from connectors.profiles import elm, moochub, ob3, occapi, ooapi
-from connectors.profiles.base import PROFILE_KEY, Records, Rule, build_feed
+from connectors.profiles.rules import Records, Rule, build_feed
+from schemas.formats import profile_column
+from schemas.reads import ParsedFeed
+from schemas.registry import Source
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Profile:
     @property
     def mapping(self) -> dict[str, str]:
         """The default mapping: every field the profile reads, to its own column."""
-        return {rule.field: f"{self.name}{PROFILE_KEY}{rule.field}" for rule in self.rules}
+        return {rule.field: profile_column(self.name, rule.field) for rule in self.rules}
 
 
 PROFILES: dict[str, Profile] = {
@@ -85,13 +86,12 @@ PROFILES: dict[str, Profile] = {
 }
 
 
-def is_profile_key(path: str) -> bool:
-    """True for a profile's own column (`elm::title`), False for a registry path."""
-    return PROFILE_KEY in path
-
-
-def profile_mapping(name: str) -> dict[str, str]:
-    return PROFILES[name].mapping
+def source_mapping(source: Source) -> dict[str, str]:
+    """Where each canonical field is in a source's records: the registry's `mapping`, over the
+    profile's own for a standard format."""
+    if source.format in PROFILES:
+        return {**PROFILES[source.format].mapping, **source.mapping}
+    return dict(source.mapping)
 
 
 def parse_profile_document(
@@ -109,4 +109,4 @@ def parse_profile_document(
     return build_feed(records, fields, preferred_language)
 
 
-__all__ = ["PROFILES", "Profile", "is_profile_key", "parse_profile_document", "profile_mapping"]
+__all__ = ["PROFILES", "Profile", "parse_profile_document", "source_mapping"]

@@ -13,29 +13,19 @@ from typing import Any
 
 from lxml import etree
 
-from connectors.formats.base import FeedFormatError
-from connectors.profiles.base import (
-    ECTS_FRAMEWORK,
-    Records,
-    Rule,
-    assessment_labels,
-    choose_language,
+from connectors.formats.documents import FeedFormatError, load_json, load_xml, repeated_key
+from connectors.profiles.rules import Records, Rule, concept_id, get, iter_dicts
+from connectors.profiles.text import choose_language, language_entries
+from connectors.profiles.transforms import (
     compose,
-    concept_id,
     first_item,
-    get,
     iso_date,
     iso_duration_hours,
-    iter_dicts,
-    language_entries,
-    load_json,
-    load_xml,
     nqf_label,
     participation_forms,
-    participation_modes,
-    repeated_key,
     uri_tail,
 )
+from connectors.profiles.vocabularies import ECTS_FRAMEWORK, assessment_labels, participation_modes
 
 LOQ_NAMESPACE = "http://data.europa.eu/snb/model/ap/loq-constraints/"
 _SPEC_TYPES = {"Qualification", "LearningAchievementSpecification"}

@@ -6,22 +6,15 @@ from typing import Any
 
 import pandas as pd
 
-from connectors.formats.base import FeedFormatError
-from connectors.profiles.base import (
-    Records,
-    Rule,
-    choose_language,
+from connectors.formats.documents import FeedFormatError, load_json
+from connectors.profiles.rules import Records, Rule, get, iter_dicts, json_objects, jsonapi_next
+from connectors.profiles.text import choose_language, language_entries
+from connectors.profiles.transforms import (
     first_item,
-    get,
     html_to_text,
     iso_date,
     iso_duration_days,
-    iter_dicts,
     join_texts,
-    json_objects,
-    jsonapi_next,
-    language_entries,
-    load_json,
     participation_forms,
     positive_number,
 )

@@ -12,20 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.formats.base import FeedFormatError
-from connectors.profiles.base import (
-    Records,
-    Rule,
-    choose_language,
-    get,
-    iter_dicts,
-    join_texts,
-    language_entries,
-    load_json,
-    participation_forms,
-    repeated_key,
-)
-from schemas.codes import isced_f_code
+from connectors.formats.documents import FeedFormatError, load_json, repeated_key
+from connectors.profiles.rules import Records, Rule, get, iter_dicts
+from connectors.profiles.text import choose_language, language_entries
+from connectors.profiles.transforms import join_texts, participation_forms
+from pipelines.codes.lookups import isced_f_code
 
 #: Edubadges participation types -> form of participation. `onsite or blended` does not say
 #: which of the two, `volunteering`, `work experience` and `personalized learning activities`

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from connectors.formats.base import FeedFormatError
-from connectors.profiles.base import Records, Rule, json_objects, jsonapi_next, load_json
+from connectors.formats.documents import FeedFormatError, load_json
+from connectors.profiles.rules import Records, Rule, json_objects, jsonapi_next
 
 
 def _one_outcome_text(values: pd.Series) -> pd.Series:

@@ -13,19 +13,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 
-from connectors.formats.base import FeedFormatError
-from connectors.profiles.base import (
-    Records,
-    Rule,
-    first_item,
-    get,
-    iso_date,
-    iter_dicts,
-    json_objects,
-    load_json,
-    on_text,
-    participation_forms,
-)
+from connectors.formats.documents import FeedFormatError, load_json
+from connectors.profiles.rules import Records, Rule, get, iter_dicts, json_objects
+from connectors.profiles.transforms import first_item, iso_date, on_text, participation_forms
 
 MODES = {
     "online": "online",

@@ -5,20 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
 import pandas as pd
 
-from connectors.feeds import SourceRead
-from schemas.canonical import COLUMN_NAMES, CONSTITUTIVE_ELEMENTS, RECORD_KEYS
-from schemas.history import apply_history
-from schemas.identity import credential_ids
-from schemas.matching import deduplicate
-from schemas.normalise import normalise_records
-from schemas.providers import ProviderIndex, awarding_provider_ids
+from pipelines.dedup.deduplicate import deduplicate
+from pipelines.dedup.identity import credential_ids
+from pipelines.dedup.survivorship import RANK_COLUMNS, RULES_DOC, merge_clusters, rank_members
+from pipelines.history.history import apply_history
+from pipelines.normalise.providers import ProviderIndex, awarding_provider_ids
+from pipelines.normalise.records import normalise_records
+from pipelines.validation.completeness import completeness
+from pipelines.validation.validate import ValidationResult, validate_records
+from schemas.canonical import COLUMN_NAMES, RECORD_KEYS
+from schemas.matching import COMPARISONS
+from schemas.reads import SourceRead
 from schemas.registry import Registry
-from schemas.survivorship import RANK_COLUMNS, RULES_DOC, merge_clusters, rank_members
 from schemas.tables import CHANGES, FEED_STATUS, LINEAGE, MATCHES, PROVIDERS
-from schemas.validation import ValidationResult, validate_records
 
 
 @dataclass
@@ -52,32 +53,6 @@ def validate_sources(reads: list[SourceRead], registry: Registry) -> ValidationR
     records = assemble_records(reads)
     normalised, problems = normalise_records(records, registry)
     return validate_records(normalised, problems)
-
-
-def completeness(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Share of constitutive elements present, and the names of those missing, per row.
-
-    Rows are grouped by which elements they have, so the lists are built once per pattern.
-    """
-    names = list(CONSTITUTIVE_ELEMENTS)
-    present = (
-        np.column_stack(
-            [
-                frame[list(cols)].notna().any(axis=1).to_numpy()
-                for cols in CONSTITUTIVE_ELEMENTS.values()
-            ]
-        )
-        if len(frame)
-        else np.zeros((0, len(names)), dtype=bool)
-    )
-    pattern = present.astype(np.int64) @ (1 << np.arange(len(names), dtype=np.int64))
-    lists = {
-        int(p): [n for i, n in enumerate(names) if not (int(p) >> i) & 1]
-        for p in np.unique(pattern)
-    }
-    missing = pd.Series(pattern, index=frame.index).map(lists).astype("object")
-    share = pd.Series(present.sum(axis=1) / len(names), index=frame.index, dtype="float64")
-    return share, missing
 
 
 def build_catalogue(
@@ -141,9 +116,10 @@ def build_catalogue(
 def _evidence(matches: pd.DataFrame) -> pd.Series:
     """'weight 14: title equal, ects equal, …' for each pair."""
     text = "weight " + matches["weight"].map("{:g}".format) + ": title " + matches["title"]
-    for field in ("series", "url", "ects", "eqf", "languages", "isced_f"):
-        known = matches[field] != "unknown"
-        text = text + ("; " + field + " " + matches[field]).where(known, "")
+    for comparison in COMPARISONS:
+        level = matches[comparison.name]
+        known = level != "unknown"
+        text = text + ("; " + comparison.name + " " + level).where(known, "")
     return text
 
 

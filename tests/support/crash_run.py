@@ -15,11 +15,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from connectors.cache import FeedCache
-from connectors.feeds import read_sources
 from connectors.http import FeedClient
-from pipelines.catalogue import publish
 from pipelines.catalogue.build import build_catalogue, validate_sources
-from schemas.registry import load_registry
+from pipelines.publish import database, release
+from pipelines.reading.registry import load_registry
+from pipelines.reading.sources import read_sources
 
 
 def die(*args, **kwargs):
@@ -32,7 +32,7 @@ def main(registry_path: str, catalogue_dir: str, kill_at: str) -> None:
     reads = read_sources(registry, FeedClient(), FeedCache(directory / "state" / "feeds"))
     result = validate_sources(reads, registry)
     tables = build_catalogue(
-        result, reads, registry, datetime.now(UTC), publish.read_published(directory)
+        result, reads, registry, datetime.now(UTC), release.read_published(directory)
     )
     if kill_at == "write_release":
         real_write = pq.write_table
@@ -44,14 +44,14 @@ def main(registry_path: str, catalogue_dir: str, kill_at: str) -> None:
             if len(written) == 2:
                 die()
 
-        publish.pq.write_table = write_then_die
-    release = publish.write_release(
+        release.pq.write_table = write_then_die
+    written_release = release.write_release(
         tables.as_dict(), directory, f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-crash"
     )
-    publish.publish_release(directory, release)
+    release.publish_release(directory, written_release)
     if kill_at == "build_duckdb":
-        publish.os.replace = die  # the new database is complete but never swapped in
-    publish.build_duckdb(directory)
+        database.os.replace = die  # the new database is complete but never swapped in
+    database.build_duckdb(directory)
 
 
 if __name__ == "__main__":

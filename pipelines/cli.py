@@ -1,0 +1,226 @@
+"""Command line: `python -m pipelines run` aggregates once (recorded in the Dagster instance of
+DAGSTER_HOME, so `make ui` shows the run); `summary` describes the catalogue; `query` runs SQL
+on it; `validate-feed` checks a provider's feed; `confirm-drop` lets a held source's drop through.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import duckdb
+
+from pipelines.defs.resources import catalogue_dir_from_env, registry_path_from_env
+from schemas.formats import FORMATS
+
+EXAMPLE_QUERY = (
+    "SELECT provider_country, count(*) AS n, round(avg(ects), 1) AS avg_ects, "
+    "round(avg(completeness), 2) AS completeness FROM microcredentials GROUP BY ALL ORDER BY n DESC"
+)
+
+
+def run(args: argparse.Namespace) -> int:
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("aggregate_catalogue")
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
+    if not result.success:
+        for event in result.all_events:
+            error = getattr(event.event_specific_data, "error", None) if event.is_failure else None
+            if error is not None:
+                cause = error.cause.message if error.cause else error.message
+                print(f"{event.step_key or 'run'}: {cause.strip()}", file=sys.stderr)
+        print(
+            "The aggregation run failed and the published catalogue was left as it was; "
+            "see the Dagster UI (make ui) for the step logs.",
+            file=sys.stderr,
+        )
+        return 1
+    return summary(args)
+
+
+def summary(args: argparse.Namespace) -> int:
+    directory = catalogue_dir_from_env()
+    database = directory / "catalogue.duckdb"
+    if not database.exists():
+        print(f"No catalogue at {database} yet: run `make run`.", file=sys.stderr)
+        return 1
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT source_id, status, records_read, records_accepted, records_rejected, "
+            "coalesce(error, '') FROM latest_feed_status ORDER BY source_id"
+        ).fetchall()
+        total = con.execute(
+            "SELECT count(*) FILTER (WHERE status = 'active'), count(DISTINCT provider_country), "
+            "count(*) FILTER (WHERE status = 'withdrawn'), "
+            "coalesce(sum(source_count - 1) FILTER (WHERE status = 'active'), 0) "
+            "FROM microcredentials"
+        ).fetchone()
+        rejects = con.execute(
+            "SELECT count(DISTINCT (source_id, record_index)) FROM rejects"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    print(f"\nRegistry:  {registry_path_from_env()}")
+    print(f"{'source':<28} {'status':<10} {'read':>6} {'accepted':>9} {'rejected':>9}  error")
+    for source_id, status, read, accepted, rejected, error in rows:
+        print(f"{source_id:<28} {status:<10} {read:>6} {accepted:>9} {rejected:>9}  {error[:60]}")
+    print(
+        f"\nCatalogue: {total[0]} micro-credentials from {total[1]} countries "
+        f"({total[3]} duplicate records merged, {total[2]} withdrawn kept), "
+        f"{rejects} records rejected"
+    )
+    print(f"  DuckDB:  {database}")
+    print(
+        f"  Parquet: {directory / 'parquet'}  (microcredentials/ partitioned by provider_country)"
+    )
+    print("  Runs, asset checks and per-source metadata: make ui  (http://127.0.0.1:3000)")
+    print("\nTry (any DuckDB client works too):")
+    print(f'  make query SQL="{EXAMPLE_QUERY}"')
+    print(
+        '  make query SQL="SELECT source_id, source_record_id, field, reason, value FROM rejects"'
+    )
+    print(
+        '  make query SQL="SELECT left_source_id, left_source_record_id, right_source_id, '
+        'right_source_record_id, weight, title, url, ects FROM matches WHERE merged"'
+    )
+    return 0
+
+
+def query(args: argparse.Namespace) -> int:
+    database = catalogue_dir_from_env() / "catalogue.duckdb"
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        con.sql(args.sql).show(max_width=200, max_rows=100)
+    except duckdb.Error as exc:
+        print(f"query failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    return 0
+
+
+def validate_feed_command(args: argparse.Namespace) -> int:
+    """Exit 0 when the pipeline would accept every record, 1 when a record would be rejected
+    or the feed cannot be read, 2 for a command line that cannot be used."""
+    from pipelines.validate_feed import (
+        UsageError,
+        parse_assignments,
+        render_report,
+        validate_feed,
+    )
+
+    try:
+        report = validate_feed(
+            args.feed,
+            feed_format=args.format,
+            mapping=parse_assignments(args.mapping, "--mapping"),
+            options=parse_assignments(args.option, "--option"),
+            provider=args.provider,
+            country=args.country,
+            registry_path=args.registry,
+            source_id=args.source,
+        )
+    except UsageError as exc:
+        args.parser.error(str(exc))
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_report(report, all_records=args.all), end="")
+    if args.json and report.error:
+        print(f"validate-feed: {report.error}", file=sys.stderr)
+    return report.exit_status
+
+
+def confirm_drop_command(args: argparse.Namespace) -> int:
+    from pipelines.defs.resources import CatalogueSettings
+    from schemas.registry import RegistryError
+
+    settings = CatalogueSettings.from_env()
+    try:
+        known = {s.id for s in settings.registry().sources}
+    except RegistryError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    unknown = sorted(set(args.source) - known)
+    if unknown:
+        args.parser.error(f"not sources of {settings.registry_path}: {', '.join(unknown)}")
+    confirmations = settings.drop_confirmations()
+    for source_id in args.source:
+        confirmations.confirm(source_id)
+    print(f"Confirmed: the next run applies {', '.join(args.source)} as read.")
+    return 0
+
+
+def _validate_feed_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "feed", nargs="?", help="file or http(s) URL (default with --source: the source's url)"
+    )
+    parser.add_argument("--format", choices=FORMATS, help="the feed's format")
+    parser.add_argument(
+        "--mapping",
+        action="append",
+        metavar="FIELD=PATH",
+        help="canonical field and where it is in a record (repeatable)",
+    )
+    parser.add_argument(
+        "--option",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a format option, e.g. delimiter=';' or records=data.items (repeatable)",
+    )
+    parser.add_argument("--registry", help="a registry YAML file (with --source)")
+    parser.add_argument("--source", help="check against this source's configuration")
+    parser.add_argument("--provider", help="provider name, when the feed does not name it")
+    parser.add_argument("--country", help="provider country (ISO 3166-1), likewise")
+    parser.add_argument("--json", action="store_true", help="a machine-readable report")
+    parser.add_argument("--all", action="store_true", help="list records without problems too")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every command, its arguments and its choices, in one place."""
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, function, help: str, description: str | None = None):
+        sub = commands.add_parser(name, help=help, description=description or help)
+        sub.set_defaults(function=function, parser=sub)
+        return sub
+
+    command("run", run, "aggregate the registry (CATALOGUE_REGISTRY) into CATALOGUE_DIR")
+    command("summary", summary, "describe the published catalogue")
+    command("query", query, "run SQL on catalogue.duckdb").add_argument(
+        "sql", nargs="?", default=EXAMPLE_QUERY, help="the SQL to run"
+    )
+    _validate_feed_arguments(
+        command(
+            "validate-feed",
+            validate_feed_command,
+            "check a feed before publishing it",
+            "Check a feed before publishing it: every record the catalogue pipeline would "
+            "reject, and every constitutive element missing, with a suggested fix.",
+        )
+    )
+    command(
+        "confirm-drop",
+        confirm_drop_command,
+        "let the next run apply a held source's smaller feed",
+        "A source that suddenly returns far fewer records is held (its last good records "
+        "kept, feed_status 'held'). Confirm that the drop is real: the next run applies it and "
+        "withdraws the records that are gone.",
+    ).add_argument("source", nargs="+", help="source id(s) from the registry")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    return args.function(args)

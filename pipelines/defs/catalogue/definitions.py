@@ -1,0 +1,51 @@
+from dagster import (
+    AssetSelection,
+    DefaultScheduleStatus,
+    Definitions,
+    ScheduleDefinition,
+    define_asset_job,
+    in_process_executor,
+)
+
+from pipelines.defs.catalogue.assets import (
+    code_coverage_report,
+    duckdb_database,
+    parquet_release,
+    validated_records,
+)
+from pipelines.defs.catalogue.checks import (
+    completeness_check,
+    nothing_lost_check,
+    schema_valid,
+    sources_held_check,
+    sources_read_check,
+)
+
+aggregate_catalogue = define_asset_job(
+    "aggregate_catalogue",
+    selection=AssetSelection.all(),
+    description="Read every source, validate, publish the catalogue (Parquet and DuckDB).",
+    executor_def=in_process_executor,
+)
+
+daily_aggregation = ScheduleDefinition(
+    name="daily_aggregation",
+    job=aggregate_catalogue,
+    cron_schedule="0 3 * * *",
+    execution_timezone="UTC",
+    default_status=DefaultScheduleStatus.STOPPED,
+    description="Aggregate every night at 03:00 UTC (stopped until an operator starts it).",
+)
+
+defs = Definitions(
+    assets=[validated_records, parquet_release, duckdb_database, code_coverage_report],
+    asset_checks=[
+        schema_valid,
+        nothing_lost_check,
+        completeness_check,
+        sources_read_check,
+        sources_held_check,
+    ],
+    jobs=[aggregate_catalogue],
+    schedules=[daily_aggregation],
+)

@@ -1,5 +1,0 @@
-from dagster import Definitions
-
-from pipelines.feeds.assets import raw_feeds
-
-defs = Definitions(assets=[raw_feeds])

@@ -1,0 +1,233 @@
+"""From a parsed feed to canonical fields: apply a source's mapping, defaults and value shapes.
+
+The result keeps values as text (lists of text for list fields); typing and checking happen once,
+for all sources together, in `pipelines.normalise` and `pipelines.validation`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipelines.lib.ids import stable_ids
+from pipelines.lib.lists import collect_lists, explode_items
+from schemas.canonical import LIST_FIELDS, SCALAR_FIELDS
+from schemas.formats import PROFILE_KEY, is_profile_column
+from schemas.reads import ParsedFeed
+from schemas.registry import Source
+
+#: Columns a mapped frame carries besides the canonical fields.
+PROBLEM = "parse_problem"
+PROBLEM_VALUE = "parse_problem_value"
+NUMERIC_FIELDS = ("ects", "workload_hours", "price_amount", "eqf_level", "isced_level")
+_UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def _has_lists(values: pd.Series) -> bool:
+    return pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty")
+
+
+def _as_list_column(values: pd.Series, separator: str | None) -> pd.Series:
+    """Text or lists of text -> lists of trimmed, non-empty text (None when nothing is left)."""
+    items = explode_items(values).astype("str")
+    if separator:
+        items = items.str.split(separator, regex=False).explode()
+    items = items.str.strip()
+    return collect_lists(items[items != ""], values.index)
+
+
+def _safe_text(text: str) -> str:
+    """NUL and lone surrogates written out as escapes (`\\x00`, `\\ud800`)."""
+    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _unsafe_text(
+    values: pd.Series, field: str
+) -> tuple[pd.Series, pd.Series | None, pd.Series | None]:
+    """Text holding a NUL character or a lone surrogate (JSON's `"\\ud800"`) is refused: a
+    surrogate cannot be encoded as UTF-8 (pandas' arrow strings, Parquet and the record ids
+    would fail) and a NUL truncates text in C-string consumers (PostgreSQL refuses it). The
+    value is kept with those characters escaped, so that the record can be named and reported.
+    Plain Python on purpose: any pandas string operation would encode the text first.
+    Returns no problems (None, None) in the common case, checked by Arrow in C."""
+    raw = values.tolist()
+    if _clean_text(raw):
+        return values, None, None
+    problem = pd.Series(None, index=values.index, dtype="object")
+    shown = pd.Series(None, index=values.index, dtype="object")
+    safe = list(raw)
+    for i, value in enumerate(raw):
+        items = [str(t) for t in value] if isinstance(value, list) else [str(value)]
+        if value is None or not any(_UNSAFE_TEXT.search(t) for t in items):
+            continue
+        nul = any("\x00" in t for t in items)
+        reason = "contains a NUL character" if nul else "holds a lone surrogate, not Unicode"
+        problem.iat[i] = f"field '{field}': text {reason}"
+        safe[i] = (
+            [_safe_text(t) for t in items] if isinstance(value, list) else _safe_text(items[0])
+        )
+        shown.iat[i] = " | ".join(safe[i]) if isinstance(value, list) else safe[i]
+    return pd.Series(safe, index=values.index, dtype="object"), problem, shown
+
+
+def _clean_text(raw: list) -> bool:
+    """True when no value holds a NUL or a lone surrogate (Arrow refuses to encode those)."""
+    try:
+        array = pa.array(raw)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+        return False  # mixed shapes or text that cannot be encoded: look value by value
+    if pa.types.is_list(array.type) or pa.types.is_large_list(array.type):
+        array = pc.list_flatten(array)
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return pa.types.is_null(array.type)
+    return not pc.any(pc.match_substring(array, "\x00")).as_py()
+
+
+def _scalar_problems(values: pd.Series, field: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Unwrap one-element lists; a record giving several values for a single-valued field is a
+    problem (we do not guess which one is meant)."""
+    is_list = values.map(lambda v: isinstance(v, list)).astype(bool)
+    lengths = values[is_list].map(len)
+    several = pd.Series(False, index=values.index)
+    several[lengths[lengths > 1].index] = True
+    unwrapped = values.copy()
+    single = lengths[lengths == 1].index
+    unwrapped[single] = values[single].map(lambda v: v[0])
+    joined = values[several].map(lambda v: " | ".join(map(str, v)))
+    unwrapped[several] = joined
+    problem = pd.Series(None, index=values.index, dtype="object")
+    problem[several] = f"field '{field}': several values where one is expected"
+    return unwrapped, problem, joined.reindex(values.index)
+
+
+def field_paths(parsed: ParsedFeed, source: Source) -> dict[str, str]:
+    """Where each canonical field is among the parsed columns. A standard profile names its
+    columns `<format>::<field>`: they hold those fields, unless the registry's `mapping` puts a
+    field elsewhere; the other formats have the registry's `mapping` only."""
+    own = {
+        column.split(PROFILE_KEY, 1)[1]: column
+        for column in parsed.columns
+        if is_profile_column(column)
+    }
+    return {**own, **source.mapping}
+
+
+def map_source_fields(parsed: ParsedFeed, source: Source) -> pd.DataFrame:
+    """One row per record read (including unreadable ones), canonical field names as columns."""
+    mapping = field_paths(parsed, source)
+    n = parsed.n_records
+    frame = pd.DataFrame(index=pd.RangeIndex(n))
+    problem = pd.Series(None, index=frame.index, dtype="object")
+    problem_value = pd.Series(None, index=frame.index, dtype="object")
+
+    def note(field_problem: pd.Series | None, field_value: pd.Series | None) -> None:
+        """Keep each record's first problem."""
+        if field_problem is None:
+            return
+        found = field_problem.notna()
+        if not found.any():
+            return
+        first = problem.isna() & found
+        problem[first] = field_problem[first]
+        problem_value[first] = field_value[first]
+
+    for field, path in mapping.items():
+        values = pd.Series(parsed.columns[path], index=frame.index, dtype="object")
+        values, *unsafe = _unsafe_text(values, field)
+        note(*unsafe)
+        if field in LIST_FIELDS:
+            values = _as_list_column(values, source.options.list_separator)
+        elif _has_lists(values):
+            values, *several = _scalar_problems(values, field)
+            note(*several)
+        frame[field] = values
+    for field in SCALAR_FIELDS:
+        if field in frame:
+            text = frame[field].astype("str").str.strip()  # arrow-backed: vectorised
+            frame[field] = text.where(text.notna() & (text != ""))
+    if source.options.decimal == ",":
+        for field in NUMERIC_FIELDS:
+            if field in frame:
+                frame[field] = _decimal_comma_to_point(frame[field])
+    for field, default in source.defaults.items():
+        fill = _default_value(field, default)
+        if field in LIST_FIELDS:
+            filler = pd.Series([fill] * n, index=frame.index, dtype="object")
+        else:
+            filler = pd.Series(fill, index=frame.index, dtype="str")
+        frame[field] = (
+            frame[field].where(frame[field].notna(), filler) if field in frame else filler
+        )
+    frame["record_index"] = np.arange(n, dtype="int64")
+    frame[PROBLEM] = problem
+    frame[PROBLEM_VALUE] = problem_value
+    if parsed.problems:
+        unreadable = pd.DataFrame(
+            {
+                "record_index": [p.record_index for p in parsed.problems],
+                PROBLEM: [p.reason for p in parsed.problems],
+                PROBLEM_VALUE: [_safe_text(p.value) for p in parsed.problems],
+            }
+        )
+        frame = pd.concat([frame, unreadable], ignore_index=True)
+    frame["source_record_id"] = _record_ids(frame, mapping)
+    return frame
+
+
+def _decimal_comma_to_point(values: pd.Series) -> pd.Series:
+    """'1.234,5' -> '1234.5'; a value without a comma is left as written."""
+    has_comma = values.str.contains(",", regex=False).fillna(False).astype(bool)
+    converted = values.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    return values.where(~has_comma, converted)
+
+
+def _default_value(field: str, value: Any) -> Any:
+    if field in LIST_FIELDS:
+        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return None if value is None else str(value)
+
+
+#: What identifies an offering in a feed without record ids: its id is derived from these, so
+#: that a new description, price or outcome keeps the record (and its catalogue row's history).
+IDENTIFYING_FIELDS = (
+    "title",
+    "provider_id",
+    "provider_name",
+    "awarding_body_name",
+    "url",
+    "ects",
+    "workload_hours",
+    "languages",
+    "start_date",
+    "end_date",
+)
+
+
+def _record_ids(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.Series:
+    """The feed's own id where it gives one; otherwise a stable id from the fields that
+    identify the offering (from all its content when it has none of them)."""
+    given = frame.get("source_record_id")
+    missing = frame.index if given is None else frame.index[given.isna()]
+    ids = (
+        given.astype("object")
+        if given is not None
+        else pd.Series(None, index=frame.index, dtype="object")
+    )
+    if len(missing):
+        rows = frame.loc[missing]
+        mapped = [c for c in sorted(rows.columns) if c in mapping or c == PROBLEM_VALUE]
+        identifying = [c for c in mapped if c in IDENTIFYING_FIELDS or c == PROBLEM_VALUE]
+        derived = stable_ids(
+            [rows[c] for c in identifying or mapped] or [rows["record_index"]], "h"
+        )
+        # Records alike in every identifying field differ in the rest: all their content decides.
+        alike = derived.duplicated(keep=False)
+        if alike.any() and identifying and mapped != identifying:
+            derived[alike] = stable_ids([rows.loc[alike, c] for c in mapped], prefix="h")
+        ids[missing] = derived
+    return ids

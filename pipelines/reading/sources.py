@@ -1,0 +1,272 @@
+"""Read every registered source: fetch (with pagination and conditional GET), parse, map, and
+keep its last good records.
+
+All sources are read inside one process, concurrently and bounded, so that a thousand sources
+cost no more orchestration than ten. A source that fails is reported, never raised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from connectors.cache import CachedFeed, FeedCache, PageState
+from connectors.formats import FeedFormatError, parse_csv_feed, parse_json_feed, parse_xml_feed
+from connectors.http import Document, FeedClient, FeedError, auth_headers, join_location
+from connectors.profiles import PROFILES, parse_profile_document, source_mapping
+from pipelines.mapping.fields import map_source_fields
+from schemas.formats import is_profile_column
+from schemas.reads import ParsedFeed, RowProblem, SourceRead
+from schemas.registry import Registry, Source
+
+
+@dataclass
+class SourcesRead:
+    """Every source of a registry, read in one run, with the registry as it was read: the
+    later stages of the run use this registry, not the file, which may have changed since."""
+
+    registry: Registry
+    reads: list[SourceRead]
+
+
+def source_fingerprint(source: Source) -> str:
+    """Changes whenever anything that shapes the source's parsed records changes (the cache is
+    reused only while it stays the same): its configuration, and for a standard profile the
+    profile's version, since its rules shape the records too. The secret is not part of it."""
+    payload = source.model_dump(mode="json", exclude={"auth"})
+    if source.format in PROFILES:
+        payload["profile_version"] = PROFILES[source.format].version
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def parse_document(body: bytes, source: Source, location: str | None = None) -> ParsedFeed:
+    """Parse one document of `source` in its declared format. `location`, the document's URL,
+    lets a standard profile compute its next page (OOAPI's `pageNumber`)."""
+    fields = list(dict.fromkeys(source_mapping(source).values()))
+    options = source.options
+    if source.format in PROFILES:
+        return parse_profile_document(body, source.format, fields, options.language, location)
+    if source.format == "csv":
+        return parse_csv_feed(
+            body, delimiter=options.delimiter, encoding=options.encoding, fields=fields
+        )
+    if source.format == "json":
+        return parse_json_feed(body, records=options.records, next_path=options.next, fields=fields)
+    return parse_xml_feed(
+        body, record=options.record or "", namespaces=options.namespaces, fields=fields
+    )
+
+
+def combine_pages(pages: list[ParsedFeed]) -> ParsedFeed:
+    """Pages in order: readable records first, then unreadable ones, indices kept unique."""
+    if len(pages) == 1:
+        return pages[0]
+    columns = {name: [v for page in pages for v in page.columns[name]] for name in pages[0].columns}
+    total = sum(page.n_records for page in pages)
+    problems = [
+        RowProblem(total + k, problem.reason, problem.value)
+        for k, problem in enumerate(p for page in pages for p in page.problems)
+    ]
+    return ParsedFeed(columns, total, problems)
+
+
+class SourceReader:
+    """Reads sources of one registry with one client and one cache."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        client: FeedClient,
+        cache: FeedCache,
+        confirmed_drops: frozenset[str] = frozenset(),
+    ) -> None:
+        self.registry = registry
+        self.client = client
+        self.cache = cache
+        self.confirmed_drops = confirmed_drops
+        # Parsing and mapping hold the GIL: one source at a time, while other threads fetch.
+        self._cpu = threading.Lock()
+
+    def read(self, source: Source) -> SourceRead:
+        started = time.monotonic()
+        cached = self.cache.load(source.id)
+        result = SourceRead(source.id, "ok")
+        try:
+            headers = auth_headers(**source.auth.model_dump()) if source.auth else {}
+            first_page = None
+            if cached is not None and cached.reusable_for(source_fingerprint(source)):
+                first_page = self._first_changed_page(cached, headers, result)
+                if first_page is None:
+                    result.status = "unchanged"
+                    result.records = cached.records
+                    return result
+            documents, parsed = self._fetch_all_pages(source, headers, result, first_page)
+            with self._cpu:
+                result.records = map_source_fields(parsed, source)
+            result.warnings += _empty_mappings(parsed, source)
+            if self._hold(source, result, cached):
+                return result
+            pages = [
+                PageState(d.location, d.validators.etag, d.validators.last_modified)
+                for d in documents
+            ]
+            self.cache.store(source.id, source_fingerprint(source), pages, result.records)
+        except (FeedError, FeedFormatError) as exc:
+            self._fail(result, str(exc), cached)
+        except Exception as exc:  # a parser bug must not take the other sources down
+            self._fail(result, f"unexpected {type(exc).__name__}: {exc}", cached)
+        finally:
+            result.seconds = time.monotonic() - started
+        return result
+
+    def _hold(self, source: Source, result: SourceRead, cached: CachedFeed | None) -> bool:
+        """Keep the last good records of a source that suddenly lost more than the registry's
+        `history.max_drop_share` of them, until an operator confirms the drop."""
+        if cached is None or source.id in self.confirmed_drops or result.records is None:
+            return False
+        before, now = len(cached.records), len(result.records)
+        share = self.registry.history.max_drop_share
+        if not before or now >= before * (1 - share):
+            return False
+        result.status = "held"
+        result.records_held = now
+        result.records = cached.records
+        result.error = (
+            f"returned {now} records, {before} before (a drop of more than {share:.0%}): held, "
+            f"the last {before} records kept until an operator confirms with "
+            f"`python -m pipelines confirm-drop {source.id}`"
+        )
+        return True
+
+    @staticmethod
+    def _fail(result: SourceRead, message: str, cached: CachedFeed | None) -> None:
+        result.status = "failed"
+        result.error = message
+        result.records = cached.records if cached else None
+
+    def _first_changed_page(
+        self, cached: CachedFeed, headers: dict[str, str], result: SourceRead
+    ) -> Document | None:
+        """Ask for each cached page conditionally. None when all are unchanged; otherwise the
+        first page's new version when it is the first page that changed (so it is not fetched
+        twice), or an empty Document telling the caller to start again."""
+        for number, page in enumerate(cached.pages):
+            document = self.client.fetch(page.location, page.validators, headers)
+            result.pages += 1
+            if not document.not_modified:
+                return document if number == 0 else Document(page.location, None)
+        return None
+
+    def _fetch_all_pages(
+        self,
+        source: Source,
+        headers: dict[str, str],
+        result: SourceRead,
+        first_page: Document | None = None,
+    ) -> tuple[list[Document], ParsedFeed]:
+        location: str | None = self.registry.resolve_location(source.url)
+        documents: list[Document] = []
+        parsed_pages: list[ParsedFeed] = []
+        seen: set[str] = set()
+        while location:
+            if location in seen:
+                raise FeedError(f"next-page links loop back to {location}")
+            if len(documents) >= source.options.max_pages:
+                raise FeedError(f"more than options.max_pages={source.options.max_pages} pages")
+            seen.add(location)
+            if first_page is not None and first_page.body is not None and not documents:
+                document = first_page
+            else:
+                document = self.client.fetch(location, None, headers)
+                result.pages += 1
+            if document.body is None:
+                raise FeedError(
+                    f"{location}: 304 Not Modified to a request that was not conditional"
+                )
+            result.bytes_read += len(document.body)
+            if not document.body.strip():
+                result.warnings.append(
+                    f"feed is empty: {document.location} sent no content"
+                    if not documents
+                    else f"page {len(documents) + 1} is empty: {document.location} sent no content"
+                )
+            html = html_instead_of_feed(document.body, document.content_type, source.format)
+            if html is not None:
+                kind = source.format.upper()
+                article = "an" if kind[:1] in "AEIOUX" else "a"  # an XML, a JSON, a CSV
+                raise FeedFormatError(f"{document.location}: got {html}, not {article} {kind} feed")
+            try:
+                with self._cpu:
+                    page = parse_document(document.body, source, document.location)
+            except FeedFormatError as exc:
+                raise FeedFormatError(f"{document.location}: {exc}") from None
+            documents.append(document)
+            parsed_pages.append(page)
+            location = join_location(document.location, page.next_page) if page.next_page else None
+        return documents, combine_pages(parsed_pages)
+
+
+# Optional whitespace, XML declaration, comments, then an HTML doctype or root element (also an
+# XHTML one, with or without a prefix). Matched on the first bytes only: cheap on any document.
+_HTML_START = re.compile(
+    rb"(?:\s|<\?xml[^>]*>|<!--.*?-->)*"
+    rb"<(?:!doctype\s+html|(?:[a-z][\w.-]*:)?html|head|body)(?=[\s>/])",
+    re.IGNORECASE | re.DOTALL,
+)
+_TITLE = re.compile(rb"<title[^>]*>([^<]{1,200})", re.IGNORECASE)
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def html_instead_of_feed(
+    body: bytes, content_type: str | None = None, feed_format: str | None = None
+) -> str | None:
+    """What `body` is when it is an HTML page instead of a feed (a login page, an error page
+    served with 200), e.g. 'an HTML page titled "Sign in"'; None when it may be a feed.
+
+    The content decides: a feed served as text/plain or without a Content-Type is read. A
+    Content-Type of HTML only condemns a non-XML feed that starts with markup."""
+    head = body[:2048].removeprefix(b"\xef\xbb\xbf")  # UTF-8 byte order mark
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if not (
+        _HTML_START.match(head)
+        or (
+            media_type in _HTML_TYPES
+            and feed_format not in ("xml", "elm")  # ELM may be XML
+            and head.lstrip().startswith(b"<")
+        )
+    ):
+        return None
+    title = _TITLE.search(body[:8192])
+    text = " ".join(title.group(1).decode("utf-8", "replace").split())[:80] if title else ""
+    return f"an HTML page titled {text!r}" if text else "an HTML page"
+
+
+def _empty_mappings(parsed: ParsedFeed, source: Source) -> list[str]:
+    if parsed.n_records == 0:
+        return []
+    return [
+        f"mapping {field} -> {path!r} found no value in any record"
+        for field, path in source_mapping(source).items()
+        if not is_profile_column(path)  # a profile reads every field its format may hold
+        and all(v is None for v in parsed.columns[path])
+    ]
+
+
+def read_sources(
+    registry: Registry,
+    client: FeedClient,
+    cache: FeedCache,
+    max_workers: int = 16,
+    confirmed_drops: frozenset[str] = frozenset(),
+) -> list[SourceRead]:
+    """Read every source of the registry concurrently; results in registry order."""
+    reader = SourceReader(registry, client, cache, confirmed_drops)
+    if not registry.sources:
+        return []
+    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(registry.sources)))) as pool:
+        return list(pool.map(reader.read, registry.sources))

@@ -1,0 +1,72 @@
+"""The report as text a provider reads: problems record by record, then the summary."""
+
+from __future__ import annotations
+
+from pipelines.validate_feed.report import FeedReport
+
+
+def _shown(value: str | None, limit: int = 80) -> str:
+    if value is None:
+        return "(empty)"
+    text = value if len(value) <= limit else value[: limit - 1] + "…"
+    return repr(text)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def render_report(report: FeedReport, all_records: bool = False) -> str:
+    """The report a provider reads: problems record by record, then the summary."""
+    lines = [f"Checking {report.location} (format {report.format}, source {report.source_id})"]
+    if report.error and not report.records:
+        lines.append(f"\nCANNOT CHECK: {report.error}")
+        lines += [f"  warning: {w}" for w in report.feed_warnings]
+        return "\n".join(lines) + "\n"
+    lines += [f"  feed warning: {w}" for w in report.feed_warnings]
+    lines.append("")
+    quiet = 0
+    for record in report.records:
+        if not record.findings and not all_records:
+            quiet += 1
+            continue
+        state = "rejected" if not record.accepted else "accepted"
+        title = f"  {_shown(record.title, 60)}" if record.title else ""
+        lines.append(f"record #{record.record_index + 1}  id {record.record_id}{title}  [{state}]")
+        for finding in [*record.errors, *record.warnings]:
+            value = "" if finding.value is None else f" = {_shown(finding.value)}"
+            read_as = f" (read as {finding.read_as})" if finding.read_as else ""
+            lines.append(
+                f"  {finding.severity:<7}  {finding.field}{value}: {finding.reason}{read_as}"
+            )
+            lines.append(f"  {'':<7}  fix: {finding.fix}")
+    if quiet:
+        lines.append(f"({_count(quiet, 'record')} without errors or warnings not listed)")
+    errors = sum(len(r.errors) for r in report.records)
+    warnings = sum(len(r.warnings) for r in report.records)
+    lines += [
+        "",
+        f"Records read {report.records_read}, accepted {report.records_accepted}, "
+        f"rejected {report.records_rejected} ({_count(errors, 'error')}, "
+        f"{_count(warnings, 'warning')}; {_count(report.pages, 'page')})",
+    ]
+    if report.elements:
+        lines.append(
+            f"Constitutive elements present in the {report.elements[0].of} accepted records:"
+        )
+        width = max(len(e.element) for e in report.elements)
+        for element in report.elements:
+            lines.append(
+                f"  {element.element:<{width}}  {element.share:>5.0%}  "
+                f"({element.present} of {element.of})"
+            )
+    if report.error:
+        lines.append(f"\nFAILED: {report.error}")
+    elif report.records_rejected:
+        lines.append(
+            f"\nFAILED: the pipeline would reject {report.records_rejected} of "
+            f"{report.records_read} records (see the errors above)"
+        )
+    else:
+        lines.append("\nOK: the pipeline would accept every record")
+    return "\n".join(lines) + "\n"
