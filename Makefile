@@ -1,18 +1,29 @@
-# Two commands on a fresh clone: `make run` and `make test`. Everything installs into .venv.
+# Two commands on a fresh clone: `make run` and `make test`. Everything installs into .venv,
+# exactly the versions in uv.lock (uv itself, pinned, in .tools). `make lock` updates uv.lock.
 PYTHON ?= python3
+UV_VERSION := 0.13.9
 VENV := .venv
 BIN := $(VENV)/bin
+UV := .tools/bin/uv
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test ui query validate lint bench clean
+.PHONY: install lock run test ui query validate lint bench clean
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install -qq uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --extra dev --python $(PYTHON) --quiet
+	@echo "installed $$($(BIN)/python --version) and $$($(UV) pip list --python $(BIN)/python 2>/dev/null | tail -n +3 | wc -l) packages from uv.lock into $(VENV)"
 	touch $@
 
 install: $(VENV)/.installed
+
+lock: | $(UV)  ## re-resolve uv.lock after changing pyproject.toml
+	$(UV) lock
 
 $(DAGSTER_HOME)/dagster.yaml:
 	mkdir -p $(DAGSTER_HOME)
@@ -33,6 +44,7 @@ validate: install  ## make validate FEED=file-or-URL FORMAT=csv ARGS="--mapping 
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 test: install lint
 	$(BIN)/python -m pytest -q
@@ -41,4 +53,4 @@ bench: install  ## make bench SOURCES=100 RECORDS=1000
 	$(BIN)/python bench/run_pipeline.py --sources $(or $(SOURCES),100) --records $(or $(RECORDS),1000)
 
 clean:
-	rm -rf $(VENV) .dagster_home data/catalogue bench/out
+	rm -rf $(VENV) .tools .dagster_home data/catalogue bench/out

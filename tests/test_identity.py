@@ -1,4 +1,4 @@
-"""Duplicates, identity and history (spec section 6): provider resolution, matching rules,
+"""Duplicates, identity and history: provider resolution, matching rules,
 stable ids, survivorship, withdrawn rows, held sources and `changes`."""
 
 from __future__ import annotations

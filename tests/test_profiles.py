@@ -1,4 +1,4 @@
-"""Standard profiles (issue 6): every element a document holds arrives in the right canonical
+"""Standard profiles: every element a document holds arrives in the right canonical
 column, through the pipeline's own path (parse_document, map_source_fields, normalise_records,
 validate_records); issued credentials give offerings, never learners.
 

@@ -1,4 +1,4 @@
-"""Isolation, crashes, concurrent runs, idempotence, secrets and learner data (issue 5)."""
+"""Isolation, crashes, concurrent runs, idempotence, secrets and learner data."""
 
 import os
 import subprocess

@@ -60,7 +60,7 @@ def test_sample_rejects_exactly_the_documented_records(sample):
     assert found == EXPECTED_REJECTS
     read = sum(r.records_read for r in reads)
     rejected = len(result.rejects[["source_id", "record_index"]].drop_duplicates())
-    assert read == 128  # 117 in the tabular feeds, 11 in the standard-profile feeds (issue 6)
+    assert read == 128  # 117 in the tabular feeds, 11 in the standard-profile feeds
     assert len(result.accepted) + rejected == read
 
 

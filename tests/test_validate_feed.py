@@ -440,14 +440,7 @@ def test_formats_come_from_the_registry(capsys):
 PROFILE_FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
 
 
-def profile_format(name: str) -> None:
-    """Skip until the standard profiles (issue 6) are in the registry."""
-    if name not in (registry_formats() or ()) or not PROFILE_FIXTURES.is_dir():
-        pytest.skip(f"format {name!r} is not in the registry yet")
-
-
 def test_elm_document_checked_with_its_profile(capsys):
-    profile_format("elm")
     status, out, _ = cli(
         [
             *("validate-feed", str(PROFILE_FIXTURES / "elm-loq.xml"), "--format", "elm"),
@@ -462,7 +455,6 @@ def test_elm_document_checked_with_its_profile(capsys):
 
 
 def test_ob3_credentials_report_the_achievement_never_the_learner(capsys):
-    profile_format("ob3")
     path = PROFILE_FIXTURES / "ob3-credentials.json"
     subjects = [
         credential.get("credentialSubject", {})

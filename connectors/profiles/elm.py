@@ -13,8 +13,14 @@ from typing import Any
 
 from lxml import etree
 
-from connectors.formats.documents import FeedFormatError, load_json, load_xml, repeated_key
-from connectors.profiles.rules import Records, Rule, concept_id, get, iter_dicts
+from connectors.formats.documents import (
+    FeedFormatError,
+    load_json,
+    load_xml,
+    repeated_key,
+    repeated_key_reason,
+)
+from connectors.profiles.rules import Records, Rule, concept_id, get, iter_dicts, json_ld_types
 from connectors.profiles.text import choose_language, language_entries
 from connectors.profiles.transforms import (
     compose,
@@ -181,11 +187,6 @@ XML_RULES = _rules(
 # --- JSON-LD -------------------------------------------------------------------------------
 
 
-def _types(item: dict[str, Any]) -> set[str]:
-    kinds = item.get("type", item.get("@type"))
-    return {str(k) for k in (kinds if isinstance(kinds, list) else [kinds]) if k}
-
-
 def _claim_view(claim: dict[str, Any]) -> dict[str, Any]:
     """What a claim says about the offering: its title and description (else its learning
     activity's), the awarding body and the assessments' specifications. Not its id, dates,
@@ -214,11 +215,9 @@ def _jsonld_views(document: Any) -> Records:
             continue
         repeated = repeated_key(item)
         if repeated:
-            problems.append(
-                (f"key {repeated!r} given twice in one JSON object: which value?", str(item))
-            )
+            problems.append((repeated_key_reason(repeated), str(item)))
             continue
-        kinds = _types(item)
+        kinds = json_ld_types(item)
         if "LearningOpportunity" in kinds:
             spec = item.get("learningAchievementSpecification") or item.get("specifiedBy")
             found = [{"opportunity": item, "spec": next(iter_dicts(spec), {})}]

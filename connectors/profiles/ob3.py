@@ -12,8 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.formats.documents import FeedFormatError, load_json, repeated_key
-from connectors.profiles.rules import Records, Rule, get, iter_dicts
+from connectors.formats.documents import (
+    FeedFormatError,
+    load_json,
+    repeated_key,
+    repeated_key_reason,
+)
+from connectors.profiles.rules import Records, Rule, get, iter_dicts, json_ld_types
 from connectors.profiles.text import choose_language, language_entries
 from connectors.profiles.transforms import join_texts, participation_forms
 from pipelines.codes.lookups import isced_f_code
@@ -112,11 +117,6 @@ RULES = (
 )
 
 
-def _types(item: dict[str, Any]) -> set[str]:
-    kinds = item.get("type", item.get("@type"))
-    return {str(k) for k in (kinds if isinstance(kinds, list) else [kinds]) if k}
-
-
 def read(body: bytes, location: str | None = None) -> Records:
     document = load_json(body)
     if isinstance(document, dict) and isinstance(document.get("credential"), list):
@@ -133,14 +133,12 @@ def read(body: bytes, location: str | None = None) -> Records:
             problems.append(("record is not a JSON object", str(item)))
             continue
         if key := repeated_key(item):
-            problems.append(
-                (f"key {key!r} given twice in one JSON object: which value?", str(item))
-            )
+            problems.append((repeated_key_reason(key), str(item)))
             continue
         subject = item.get("credentialSubject")
         if isinstance(subject, dict) and isinstance(subject.get("achievement"), dict):
             view = {"achievement": subject["achievement"], "issuer": item.get("issuer")}
-        elif "Achievement" in _types(item):
+        elif "Achievement" in json_ld_types(item):
             view = {"achievement": item}
         else:
             problems.append(

@@ -197,6 +197,12 @@ def iter_dicts(value: Any) -> Iterable[dict[str, Any]]:
             yield item
 
 
+def json_ld_types(item: dict[str, Any]) -> set[str]:
+    """The types a JSON-LD object declares (`type` or `@type`, one or a list)."""
+    kinds = item.get("type", item.get("@type"))
+    return {str(k) for k in (kinds if isinstance(kinds, list) else [kinds]) if k}
+
+
 def json_objects(items: list[Any]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     """The records of a JSON page that are objects without repeated keys, and a problem (reason,
     value) for each other item."""

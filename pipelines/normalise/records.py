@@ -156,6 +156,31 @@ def _formula_values(frame: pd.DataFrame, problems: Problems) -> None:
         problems.add(formula.index, field, "looks like a spreadsheet formula", formula)
 
 
+#: The columns of a normalised record: its keys, every field a feed can state, and provenance.
+NORMALISED_COLUMNS = (
+    *RECORD_KEYS,
+    *(c for c in COLUMN_NAMES if COLUMNS_BY_NAME[c].mappable),
+    "provider_trusted",
+    "provider_id_origin",
+    *(f"{f}_origin" for f in ORIGIN_FIELDS),
+    "code_flags",
+)
+
+
+def _record_problems(frame: pd.DataFrame, problems: Problems) -> None:
+    """What is wrong with a record as a whole: unreadable, a repeated id, a formula."""
+    unreadable = frame.index[frame[PROBLEM].notna()]
+    problems.add(unreadable, "record", frame[PROBLEM], frame[PROBLEM_VALUE])
+    duplicate = frame.duplicated(["source_id", "source_record_id"], keep="first")
+    problems.add(
+        frame.index[duplicate],
+        "source_record_id",
+        "duplicate record id in this feed (the first record with it is kept)",
+        frame["source_record_id"],
+    )
+    _formula_values(frame, problems)
+
+
 def normalise_records(
     records: pd.DataFrame, registry: Registry
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -170,18 +195,7 @@ def normalise_records(
         if name not in frame:
             frame[name] = pd.Series(None, index=frame.index, dtype="object")
     problems = Problems()
-    unreadable = frame.index[frame[PROBLEM].notna()]
-    problems.add(unreadable, "record", frame[PROBLEM], frame[PROBLEM_VALUE])
-
-    duplicate = frame.duplicated(["source_id", "source_record_id"], keep="first")
-    problems.add(
-        frame.index[duplicate],
-        "source_record_id",
-        "duplicate record id in this feed (the first record with it is kept)",
-        frame["source_record_id"],
-    )
-    _formula_values(frame, problems)
-
+    _record_problems(frame, problems)
     _providers(frame, registry, problems)
     for field in ("provider_country", "awarding_body_country"):
         _lookup(frame, field, codes.country_code, problems, "unknown country")
@@ -209,13 +223,4 @@ def normalise_records(
     _expiry(frame, problems)
     for name in ("learning_outcomes", "stackable_into"):
         frame[name] = frame[name].astype("object")
-
-    keep = [
-        *RECORD_KEYS,
-        *(c for c in COLUMN_NAMES if COLUMNS_BY_NAME[c].mappable),
-        "provider_trusted",
-        "provider_id_origin",
-        *(f"{f}_origin" for f in ORIGIN_FIELDS),
-        "code_flags",
-    ]
-    return frame[keep], problems.frame()
+    return frame[list(NORMALISED_COLUMNS)], problems.frame()

@@ -134,17 +134,34 @@ def _explain_records(
     normalised, problems = normalise_records(records, registry)
     result = validate_records(normalised, problems)
     written = _Written(records)
-    indices = [int(i) for i in records["record_index"].tolist()]
     accepted = set(result.accepted["record_index"].astype("int64").tolist())
     reports = {
         index: RecordReport(
             index, written(index, "source_record_id"), written(index, "title"), index in accepted
         )
-        for index in indices
+        for index in (int(i) for i in records["record_index"].tolist())
     }
+    error_fields = _add_errors(reports, result.rejects, written, provider_flags)
+    _add_warnings(reports, normalised, written, error_fields)
+    report.records = [reports[i] for i in sorted(reports)]
+    kept = result.accepted
+    _, kept_missing = completeness(kept)
+    kept_missing = kept_missing.tolist()
+    report.elements = [
+        ElementShare(element, sum(element not in m for m in kept_missing), len(kept))
+        for element in CONSTITUTIVE_ELEMENTS
+    ]
 
-    error_fields: dict[int, set[str]] = {index: set() for index in indices}
-    for reject in result.rejects.itertuples(index=False):
+
+def _add_errors(
+    reports: dict[int, RecordReport],
+    rejects: pd.DataFrame,
+    written: _Written,
+    provider_flags: bool,
+) -> dict[int, set[str]]:
+    """An error finding per reject; returns the fields at fault in each record."""
+    error_fields: dict[int, set[str]] = {index: set() for index in reports}
+    for reject in rejects.itertuples(index=False):
         index = int(reject.record_index)
         error_fields[index].add(reject.field)
         as_written = written(index, reject.field)
@@ -160,17 +177,27 @@ def _explain_records(
                 checked if _differs(as_written, checked) else None,
             )
         )
+    return error_fields
 
+
+def _add_warnings(
+    reports: dict[int, RecordReport],
+    normalised: pd.DataFrame,
+    written: _Written,
+    error_fields: dict[int, set[str]],
+) -> None:
+    """Warnings: constitutive elements missing (unless a value was given but is wrong, or the
+    record could not be read) and contradictions between stated and derived codes."""
     _, missing = completeness(normalised)
-    normal_indices = [int(i) for i in normalised["record_index"].tolist()]
+    indices = [int(i) for i in normalised["record_index"].tolist()]
     for index, elements, flags in zip(
-        normal_indices, missing.tolist(), normalised["code_flags"].tolist(), strict=True
+        indices, missing.tolist(), normalised["code_flags"].tolist(), strict=True
     ):
-        if "record" not in error_fields[index]:  # unreadable: the error says all there is
+        if "record" not in error_fields[index]:
             for element in elements:
                 columns = CONSTITUTIVE_ELEMENTS[element]
                 if error_fields[index].intersection(columns):
-                    continue  # a value was given, but is wrong: the error says so
+                    continue
                 reports[index].findings.append(
                     Finding(
                         "warning",
@@ -185,15 +212,6 @@ def _explain_records(
             reports[index].findings.append(
                 Finding("warning", flagged, written(index, flagged), flag, flag_fix(flag))
             )
-
-    report.records = [reports[i] for i in sorted(reports)]
-    kept = result.accepted
-    _, kept_missing = completeness(kept)
-    kept_missing = kept_missing.tolist()
-    report.elements = [
-        ElementShare(element, sum(element not in m for m in kept_missing), len(kept))
-        for element in CONSTITUTIVE_ELEMENTS
-    ]
 
 
 def _differs(written: str | None, value: str | None) -> bool:
