@@ -31,13 +31,16 @@ def render_report(report: FeedReport, all_records: bool = False) -> str:
             quiet += 1
             continue
         state = "rejected" if not record.accepted else "accepted"
+        if record.accepted and record.dropped:
+            state += f", {_count(len(record.dropped), 'value')} dropped"
         title = f"  {_shown(record.title, 60)}" if record.title else ""
         lines.append(f"record #{record.record_index + 1}  id {record.record_id}{title}  [{state}]")
         for finding in [*record.errors, *record.warnings]:
             value = "" if finding.value is None else f" = {_shown(finding.value)}"
             read_as = f" (read as {finding.read_as})" if finding.read_as else ""
+            cost = "; the value is dropped, the record kept" if finding.value_dropped else ""
             lines.append(
-                f"  {finding.severity:<7}  {finding.field}{value}: {finding.reason}{read_as}"
+                f"  {finding.severity:<7}  {finding.field}{value}: {finding.reason}{read_as}{cost}"
             )
             lines.append(f"  {'':<7}  fix: {finding.fix}")
     if quiet:
@@ -47,8 +50,9 @@ def render_report(report: FeedReport, all_records: bool = False) -> str:
     lines += [
         "",
         f"Records read {report.records_read}, accepted {report.records_accepted}, "
-        f"rejected {report.records_rejected} ({_count(errors, 'error')}, "
-        f"{_count(warnings, 'warning')}; {_count(report.pages, 'page')})",
+        f"rejected {report.records_rejected}; values dropped {report.values_dropped} "
+        f"({_count(errors, 'error')}, {_count(warnings, 'warning')}; "
+        f"{_count(report.pages, 'page')})",
     ]
     if report.elements:
         lines.append(
@@ -62,11 +66,13 @@ def render_report(report: FeedReport, all_records: bool = False) -> str:
             )
     if report.error:
         lines.append(f"\nFAILED: {report.error}")
-    elif report.records_rejected:
-        lines.append(
-            f"\nFAILED: the pipeline would reject {report.records_rejected} of "
-            f"{report.records_read} records (see the errors above)"
-        )
+    elif report.records_rejected or report.values_dropped:
+        lost = []
+        if report.records_rejected:
+            lost.append(f"reject {report.records_rejected} of {report.records_read} records")
+        if report.values_dropped:
+            lost.append(f"drop {_count(report.values_dropped, 'value')} (keeping their records)")
+        lines.append(f"\nFAILED: the pipeline would {' and '.join(lost)} (see above)")
     else:
-        lines.append("\nOK: the pipeline would accept every record")
+        lines.append("\nOK: the pipeline would accept every record and every value")
     return "\n".join(lines) + "\n"
