@@ -87,11 +87,12 @@ PROFILES: dict[str, Profile] = {
 
 
 def source_mapping(source: Source) -> dict[str, str]:
-    """Where each canonical field is in a source's records: the registry's `mapping`, over the
-    profile's own for a standard format."""
-    if source.format in PROFILES:
-        return {**PROFILES[source.format].mapping, **source.mapping}
-    return dict(source.mapping)
+    """Where each canonical field is in a source's records: the registry's `mapping` paths, over
+    the profile's own for a standard format. Computed fields (`{sql: ...}`) are not paths and
+    are not listed."""
+    own = PROFILES[source.format].mapping if source.format in PROFILES else {}
+    paths = {**own, **source.paths}
+    return {field: path for field, path in paths.items() if field not in source.expressions}
 
 
 def parse_profile_document(

@@ -18,7 +18,7 @@ from pipelines.lib.lists import collect_lists, explode_items
 from pipelines.mapping.fields import PROBLEM, PROBLEM_VALUE
 from pipelines.normalise.european_codes import ORIGIN_FIELDS, map_codes
 from pipelines.normalise.providers import ProviderIndex, unregistered_ids
-from schemas.canonical import COLUMN_NAMES, COLUMNS_BY_NAME, RECORD_KEYS
+from schemas.canonical import COLUMN_NAMES, COLUMNS_BY_NAME, QUALIFIER_FIELDS, RECORD_KEYS
 from schemas.problems import Problems
 from schemas.registry import Registry
 
@@ -104,8 +104,10 @@ def _providers(frame: pd.DataFrame, registry: Registry, problems: Problems) -> N
 
     given_id, given_name = frame["provider_id"], frame["provider_name"]
     by_id = codes.map_distinct(given_id, lambda v: index.exact.get(codes.fold(v)))
+    # An identifier the registry does not list (a UKPRN, a platform's partner code) is no
+    # problem when the record names its provider: the name decides.
     problems.add(
-        given_id.index[given_id.notna() & by_id.isna()],
+        given_id.index[given_id.notna() & by_id.isna() & given_name.isna()],
         "provider_id",
         "not a registered provider id",
         given_id,
@@ -191,7 +193,7 @@ def normalise_records(
     keys. Problems are rows of (row, field, reason, value), `row` being the index in `records`.
     """
     frame = records.copy()
-    for name in (*COLUMN_NAMES, PROBLEM, PROBLEM_VALUE):
+    for name in (*COLUMN_NAMES, *QUALIFIER_FIELDS, PROBLEM, PROBLEM_VALUE):
         if name not in frame:
             frame[name] = pd.Series(None, index=frame.index, dtype="object")
     problems = Problems()

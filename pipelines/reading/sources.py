@@ -19,6 +19,7 @@ from connectors.cache import CachedFeed, FeedCache, PageState
 from connectors.formats import FeedFormatError, parse_csv_feed, parse_json_feed, parse_xml_feed
 from connectors.http import Document, FeedClient, FeedError, auth_headers, join_location
 from connectors.profiles import PROFILES, parse_profile_document, source_mapping
+from pipelines.mapping.expressions import ExpressionError, expression_columns
 from pipelines.mapping.fields import map_source_fields
 from schemas.formats import is_profile_column
 from schemas.reads import ParsedFeed, RowProblem, SourceRead
@@ -47,7 +48,8 @@ def source_fingerprint(source: Source) -> str:
 def parse_document(body: bytes, source: Source, location: str | None = None) -> ParsedFeed:
     """Parse one document of `source` in its declared format. `location`, the document's URL,
     lets a standard profile compute its next page (OOAPI's `pageNumber`)."""
-    fields = list(dict.fromkeys(source_mapping(source).values()))
+    referenced = [c for sql in source.expressions.values() for c in expression_columns(sql)]
+    fields = list(dict.fromkeys([*source_mapping(source).values(), *referenced]))
     options = source.options
     if source.format in PROFILES:
         return parse_profile_document(body, source.format, fields, options.language, location)
@@ -118,6 +120,8 @@ class SourceReader:
             self.cache.store(source.id, source_fingerprint(source), pages, result.records)
         except (FeedError, FeedFormatError) as exc:
             self._fail(result, str(exc), cached)
+        except ExpressionError as exc:
+            self._fail(result, f"a computed field failed on the feed's values: {exc}", cached)
         except Exception as exc:  # a parser bug must not take the other sources down
             self._fail(result, f"unexpected {type(exc).__name__}: {exc}", cached)
         finally:
