@@ -367,6 +367,7 @@ OOAPI_PAGE_1 = {
 OOAPI_PAGE_2 = {
     "2b7e1d4c-5a6f-4c3d-8e9f-0a1b2c3d4e5f": {
         "title": "Sustainable Water Management",
+        "title_language": "en",
         "description": "Catchment-scale water management under climate change.",
         "url": "https://www.uu.nl/en/micro-credentials/sustainable-water-management",
         "provider_id": "nl-uu",
@@ -1090,7 +1091,15 @@ SAMPLE_EXPECTED = {
     "ob3/fullOpenBadge.extracted.json": {
         "format": "ob3",
         "provider": {"id": "edtech", "name": "1EdTech University", "country": "US"},
-        "rejects": set(),
+        # `creditsAvailable` 36 credit hours: 72 ECTS, a degree and no micro-credential
+        "rejects": {
+            (
+                "https://1edtech.edu/achievements/degree",
+                "ects",
+                "ECTS must be 1 to 59: 72 ECTS derived from 36.0 US semester credit hours is not"
+                " a micro-credential",
+            )
+        },
         "records": {
             "https://1edtech.edu/achievements/degree": {
                 "title": "1EdTech University Degree",

@@ -51,7 +51,7 @@ def _ects(frame: pd.DataFrame, problems: Problems, flags: _Flags) -> None:
         frame.index[outside],
         "ects",
         "ECTS must be 1 to 59: "
-        + value.map("{:g}".format)
+        + value.map("{:g}".format).astype("str")
         + " ECTS "
         + parsed["origin"].astype("str")
         + " is not a micro-credential",
@@ -94,9 +94,9 @@ def _hours_stated_as_credits(frame: pd.DataFrame, hours: pd.Series, flags: _Flag
     clash = stated & current.notna() & (current != hours)
     flags.add(
         "workload_hours "
-        + current[clash].map("{:g}".format)
+        + current[clash].map("{:g}".format).astype("str")
         + " (given) contradicts "
-        + hours[clash].map("{:g}".format)
+        + hours[clash].map("{:g}".format).astype("str")
         + " hours stated as credits (credit_unit)"
     )
 
