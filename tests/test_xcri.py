@@ -186,14 +186,14 @@ def test_the_catalogue_read_over_http_arrives_in_its_canonical_columns(served, t
 def test_an_unknown_ukprn_is_no_problem_when_the_provider_is_named(served, tmp_path):
     """A registry provider without the UKPRN: the feed's provider title is resolved instead."""
     provider = {**KELPIE, "aliases": ["The Kelpie College of Further and Higher Education"]}
-    read, normalised, rejects = _read(served, tmp_path, provider)
+    _, normalised, rejects = _read(served, tmp_path, provider)
     assert set(normalised["provider_id"]) == {"gb-kelpie"}
     assert set(normalised["provider_id_origin"]) == {"resolved by name, alias or identifier"}
     assert set(rejects["field"]) == {"ects"}  # the 120-credit qualification only
 
 
-def test_a_crosswalk_maps_an_attendance_label_and_credit_units_apply(served, tmp_path):
-    read, normalised, _ = _read(
+def test_a_crosswalk_maps_an_attendance_label_the_profile_does_not_know(served, tmp_path):
+    _, normalised, _ = _read(
         served, tmp_path, values={"participation_form": {"Blended learning": "online"}}
     )
     lead = normalised.loc["http://www.kelpie.example.ac.uk/courses/LEAD-HSC"]
