@@ -321,9 +321,7 @@ def test_credits_are_read_in_their_scheme_and_a_credit_in_error_is_not(
     ],
 )
 def test_attendance_modes(mode, form, tmp_path):
-    body = _course(
-        "<dc:identifier>urn:c</dc:identifier>", f"<presentation>{mode}</presentation>"
-    )
+    body = _course("<dc:identifier>urn:c</dc:identifier>", f"<presentation>{mode}</presentation>")
     _, normalised, _ = _document(body, tmp_path)
     assert _plain(normalised.loc["urn:c", "participation_form"]) == form
 
@@ -342,7 +340,8 @@ def test_attendance_modes(mode, form, tmp_path):
 )
 def test_a_cost_is_a_price_only_when_it_states_one(cost, amount, currency, tmp_path):
     body = _course(
-        "<dc:identifier>urn:c</dc:identifier>", f"<presentation><mlo:cost>{cost}</mlo:cost></presentation>"
+        "<dc:identifier>urn:c</dc:identifier>",
+        f"<presentation><mlo:cost>{cost}</mlo:cost></presentation>",
     )
     _, normalised, _ = _document(body, tmp_path)
     row = normalised.loc["urn:c"]
