@@ -168,22 +168,7 @@ def map_source_fields(parsed: ParsedFeed, source: Source) -> pd.DataFrame:
         if field in frame:
             text = frame[field].astype("str").str.strip()  # arrow-backed: vectorised
             frame[field] = text.where(text.notna() & (text != ""))
-    for field, table in source.values.items():
-        if field in frame:
-            frame[field] = apply_crosswalk(frame[field], table, field in LIST_FIELDS)
-    if source.options.decimal == ",":
-        for field in NUMERIC_FIELDS:
-            if field in frame:
-                frame[field] = _decimal_comma_to_point(frame[field])
-    for field, default in source.defaults.items():
-        fill = default_value(field, default)
-        if field in LIST_FIELDS:
-            filler = pd.Series([fill] * n, index=frame.index, dtype="object")
-        else:
-            filler = pd.Series(fill, index=frame.index, dtype="str")
-        frame[field] = (
-            frame[field].where(frame[field].notna(), filler) if field in frame else filler
-        )
+    _apply_registry_readings(frame, source)
     frame["record_index"] = np.arange(n, dtype="int64")
     frame[PROBLEM] = problem
     frame[PROBLEM_VALUE] = problem_value
@@ -198,6 +183,27 @@ def map_source_fields(parsed: ParsedFeed, source: Source) -> pd.DataFrame:
         frame = pd.concat([frame, unreadable], ignore_index=True)
     frame["source_record_id"] = _record_ids(frame, {*mapping, *computed})
     return frame
+
+
+def _apply_registry_readings(frame: pd.DataFrame, source: Source) -> None:
+    """What the registry says the feed's values mean, in place: crosswalks (the feed's own
+    values), decimal commas, then defaults for what the feed leaves empty."""
+    for field, table in source.values.items():
+        if field in frame:
+            frame[field] = apply_crosswalk(frame[field], table, field in LIST_FIELDS)
+    if source.options.decimal == ",":
+        for field in NUMERIC_FIELDS:
+            if field in frame:
+                frame[field] = _decimal_comma_to_point(frame[field])
+    for field, default in source.defaults.items():
+        fill = default_value(field, default)
+        if field in LIST_FIELDS:
+            filler = pd.Series([fill] * len(frame), index=frame.index, dtype="object")
+        else:
+            filler = pd.Series(fill, index=frame.index, dtype="str")
+        frame[field] = (
+            frame[field].where(frame[field].notna(), filler) if field in frame else filler
+        )
 
 
 def _decimal_comma_to_point(values: pd.Series) -> pd.Series:
