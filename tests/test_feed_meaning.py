@@ -310,6 +310,7 @@ def test_an_edx_export_computes_workload_ids_and_prices(httpserver, tmp_path):
         "0613",
     ]
     assert _plain(python["access_requirements"]) is None  # 'None' is no requirement
+    assert python["description"] == "Learn to read and write code in Python."
     solar = rows.loc[
         "delft-university-of-technology-solar-energy-photovoltaic-pv-energy-conversion"
     ]
@@ -383,6 +384,9 @@ def test_expressions_are_evaluated_column_wise_with_the_bound_macros():
     assert evaluate('upper_bound("e")', columns, 5) == ["4", "6", "9", None, None]
     assert evaluate('mean_bound("e")', columns, 5) == ["3", "6", "8.25", None, None]
     assert evaluate("'SCQF'", {}, 3) == ["SCQF", "SCQF", "SCQF"]  # a constant per source
+    two = {"a": ["Intro", "", None], "b": ["Part 1", "Part 2", None]}
+    assert evaluate('coalesce("a", "b")', two, 3) == ["Intro", "Part 2", None]  # first non-empty
+    assert evaluate("concat_ws(' - ', \"a\", \"b\")", two, 3) == ["Intro - Part 1", "Part 2", ""]
     # a field with several values is a list, and list functions work on it
     assert evaluate(
         'list_transform("o", lambda x: upper(x))', {"o": [["a", "b"], "c", None]}, 3

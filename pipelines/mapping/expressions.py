@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 #: The number or range a text starts to state: '2-4', '2 – 4', '2 to 4', '6', '7,5'.
 _RANGE = r"(\d+(?:[.,]\d+)?)(?:\s*(?:-|–|—|to|bis|à)\s*(\d+(?:[.,]\d+)?))?"
@@ -163,28 +164,26 @@ def _evaluate(sql: str, table: pa.Table | None, n: int) -> pa.Array:
 
 
 def _text_column(values: list[Any]) -> pa.Array:
-    """Source values as DuckDB sees them: text (NULL when empty), or lists of text."""
-    if any(isinstance(v, list) for v in values):
-        lists = [
-            None
-            if v is None
-            else [str(i) for i in (v if isinstance(v, list) else [v]) if str(i).strip()] or None
-            for v in values
-        ]
-        return pa.array(lists, pa.list_(pa.string()))
-    return pa.array(
-        [None if v is None or not str(v).strip() else str(v).strip() for v in values], pa.string()
-    )
+    """Source values as DuckDB sees them: text (NULL when empty after trimming), or lists of
+    text where the field holds several values. Converted by Arrow in C; only a column mixing
+    text and lists is first made all lists."""
+    try:
+        array = pa.array(values, pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        lists = [v if isinstance(v, list) or v is None else [v] for v in values]
+        array = pa.array(lists, pa.list_(pa.string()))
+        items = pc.utf8_trim_whitespace(pc.list_flatten(array))
+        kept = pc.if_else(pc.equal(items, ""), pa.scalar(None, pa.string()), items)
+        return pa.ListArray.from_arrays(array.offsets, kept, mask=array.is_null())
+    trimmed = pc.utf8_trim_whitespace(array)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
 def _as_text(array: pa.Array) -> list[Any]:
-    """The expression's result as mapped values are: text, lists of text, or None."""
+    """The expression's result as mapped values are: text (numbers as Arrow writes them, `24`,
+    `2.5`; booleans `true`/`false`), lists of text, or None."""
     if pa.types.is_list(array.type) or pa.types.is_large_list(array.type):
         return array.cast(pa.list_(pa.string())).to_pylist()
-    if pa.types.is_floating(array.type):
-        return [None if v is None else f"{round(v, 6):g}" for v in array.to_pylist()]
-    if pa.types.is_boolean(array.type):
-        return [None if v is None else ("true" if v else "false") for v in array.to_pylist()]
     return array.cast(pa.string()).to_pylist()
 
 
