@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 import yaml
 
@@ -22,6 +20,7 @@ from pipelines.reading.registry import parse_registry
 from pipelines.reading.sources import read_sources
 from pipelines.validation.validate import validate_records
 from schemas.registry import RegistryError
+from tests.support.cells import plain
 
 PROJECT = Path(__file__).parent.parent
 EDX_CSV = Path(__file__).parent / "fixtures" / "feeds" / "edx-courses.csv"
@@ -59,16 +58,6 @@ def _serve_csv(httpserver, name: str, text: str) -> str:
     return httpserver.url_for(f"/{name}")
 
 
-def _plain(value):
-    if isinstance(value, list | tuple | np.ndarray):
-        return list(value)
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
-
-
 # --- crosswalks ----------------------------------------------------------------------------
 
 CROSSWALK_CSV = (
@@ -99,11 +88,11 @@ def test_crosswalks_map_the_feeds_values_and_the_rest_falls_through(httpserver, 
     source = _csv_source(url, options={"list_separator": "|"}, mapping=MAPPING, values=CROSSWALKS)
     _, rows, rejects = _run([source], tmp_path)
     fields = ["participation_form", "isced_f_code", "eqf_level", "languages"]
-    assert [_plain(v) for v in rows.loc["1", fields]] == ["online", "0613", 4, ["en", "de"]]
+    assert [plain(v) for v in rows.loc["1", fields]] == ["online", "0613", 4, ["en", "de"]]
     # case and spacing ignored; a list item mapped, the other read as the feed wrote it
-    assert [_plain(v) for v in rows.loc["2", fields]] == ["blended", "0413", 6, ["en"]]
+    assert [plain(v) for v in rows.loc["2", fields]] == ["blended", "0413", 6, ["en"]]
     # values the crosswalk does not name go through the normal normalisation
-    assert [_plain(v) for v in rows.loc["3", fields]] == ["online", "0715", 4, ["en"]]
+    assert [plain(v) for v in rows.loc["3", fields]] == ["online", "0715", 4, ["en"]]
     # ... which still reports what it cannot read
     assert sorted(
         (r.source_record_id, r.field, r.reason) for r in rejects.itertuples(index=False)
@@ -198,11 +187,11 @@ def test_a_source_declares_its_credit_unit_and_its_level_framework(httpserver, t
         url, mapping=mapping, defaults={"credit_unit": "SCQF", "nqf_framework": "SCQF"}
     )
     _, rows, rejects = _run([source], tmp_path)
-    assert [_plain(rows.loc[r, "ects"]) for r in "ABDE"] == [15.0, 30.0, 10.0, 6.0]
+    assert [plain(rows.loc[r, "ects"]) for r in "ABDE"] == [15.0, 30.0, 10.0, 6.0]
     assert rows.loc["A", "ects_origin"] == "derived from 30 SCQF"
     assert rows.loc["E", "ects_origin"] == "derived from 3 US credit hours"  # the record's unit
     assert rows.loc["D", "ects_origin"] == "given"  # a unit written with the number wins
-    assert [_plain(rows.loc[r, "eqf_level"]) for r in "AB"] == [5, 5]  # SCQF 7 and 8: EQF 5
+    assert [plain(rows.loc[r, "eqf_level"]) for r in "AB"] == [5, 5]  # SCQF 7 and 8: EQF 5
     assert sorted((r.source_record_id, r.reason) for r in rejects.itertuples(index=False)) == [
         ("C", "ECTS must be 1 to 59: 60 ECTS derived from 120 SCQF is not a micro-credential"),
         ("F", "unknown credit unit 'Units' (credit_unit)"),
@@ -213,7 +202,7 @@ def test_without_a_declared_framework_the_countrys_default_reads_the_level(https
     url = _serve_csv(httpserver, "levels.csv", "code,title,level\nA,Module,7\n")
     mapping = {"source_record_id": "code", "title": "title", "nqf_level": "level"}
     _, rows, _ = _run([_csv_source(url, mapping=mapping)], tmp_path)
-    assert [rows.loc["A", "nqf_framework"], _plain(rows.loc["A", "eqf_level"])] == ["RQF", 7]
+    assert [rows.loc["A", "nqf_framework"], plain(rows.loc["A", "eqf_level"])] == ["RQF", 7]
 
 
 def test_hours_as_the_credit_unit_are_the_workload(httpserver, tmp_path):
@@ -232,9 +221,9 @@ def test_hours_as_the_credit_unit_are_the_workload(httpserver, tmp_path):
     }
     _, rows, rejects = _run([source], tmp_path)
     assert rejects.empty
-    assert [_plain(rows.loc["A", c]) for c in ("workload_hours", "ects")] == [125.0, 5.0]
+    assert [plain(rows.loc["A", c]) for c in ("workload_hours", "ects")] == [125.0, 5.0]
     assert rows.loc["A", "ects_origin"] == "derived from 125 hours at 25 h/ECTS (AT)"
-    assert _plain(rows.loc["B", "workload_hours"]) == 100.0  # a stated workload is kept ...
+    assert plain(rows.loc["B", "workload_hours"]) == 100.0  # a stated workload is kept ...
     assert list(rows.loc["B", "code_flags"]) == [  # ... and the contradiction said
         "workload_hours 100 (given) contradicts 125 hours stated as credits (credit_unit)"
     ]
@@ -299,27 +288,27 @@ def test_an_edx_export_computes_workload_ids_and_prices(httpserver, tmp_path):
     reads, rows, rejects = _run([{**EDX_SOURCE, "url": url}], tmp_path, [EDX])
     assert reads["edx-csv"].status == "ok" and rejects.empty
     python = rows.loc["harvard-university-cs50-s-introduction-to-programming-with-python"]
-    assert [_plain(python[c]) for c in ("workload_hours", "ects", "price_amount")] == [
+    assert [plain(python[c]) for c in ("workload_hours", "ects", "price_amount")] == [
         90.0,  # '3–9 hours per week' x '10 Weeks', the upper bound
         3.3,  # from the hours, at the ECTS Users' Guide's 27.5 hours (US has no national rule)
         219.0,
     ]
-    assert [python["price_currency"], _plain(python["eqf_level"]), python["isced_f_code"]] == [
+    assert [python["price_currency"], plain(python["eqf_level"]), python["isced_f_code"]] == [
         "USD",
         4,
         "0613",
     ]
-    assert _plain(python["access_requirements"]) is None  # 'None' is no requirement
+    assert plain(python["access_requirements"]) is None  # 'None' is no requirement
     assert python["description"] == "Learn to read and write code in Python."
     solar = rows.loc[
         "delft-university-of-technology-solar-energy-photovoltaic-pv-energy-conversion"
     ]
     assert [solar["awarding_body_name"], solar["awarding_body_country"]] == ["DelftX", "NL"]
-    assert _plain(solar["workload_hours"]) == 64.0  # '6–8 hours per week' x '8 Weeks'
+    assert plain(solar["workload_hours"]) == 64.0  # '6–8 hours per week' x '8 Weeks'
     # 'about an hour a week' holds no number: no workload, never a guessed one
     quantum = rows.loc["georgetown-university-quantum-mechanics-for-everyone"]
-    assert _plain(quantum["workload_hours"]) is None
-    assert _plain(
+    assert plain(quantum["workload_hours"]) is None
+    assert plain(
         rows.loc[
             "universitat-politecnica-de-valencia-introduccion-a-la-ciencia-de-datos", "languages"
         ]
@@ -386,7 +375,7 @@ def test_expressions_are_evaluated_column_wise_with_the_bound_macros():
     assert evaluate("'SCQF'", {}, 3) == ["SCQF", "SCQF", "SCQF"]  # a constant per source
     two = {"a": ["Intro", "", None], "b": ["Part 1", "Part 2", None]}
     assert evaluate('coalesce("a", "b")', two, 3) == ["Intro", "Part 2", None]  # first non-empty
-    assert evaluate("concat_ws(' - ', \"a\", \"b\")", two, 3) == ["Intro - Part 1", "Part 2", ""]
+    assert evaluate('concat_ws(\' - \', "a", "b")', two, 3) == ["Intro - Part 1", "Part 2", ""]
     # a field with several values is a list, and list functions work on it
     assert evaluate(
         'list_transform("o", lambda x: upper(x))', {"o": [["a", "b"], "c", None]}, 3

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from connectors.cache import FeedCache
@@ -25,14 +24,6 @@ PROVIDERS = [
     {"id": "nl-hr", "name": "Rotterdam University of Applied Sciences", "country": "NL"},
     {"id": "ie-ucd", "name": "University College Dublin", "country": "IE"},
 ]
-
-
-def _plain(value):
-    if isinstance(value, list | tuple | np.ndarray):
-        return list(value)
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return value
 
 
 def _run(sources: list[dict], tmp_path: Path) -> tuple:

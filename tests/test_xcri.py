@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from connectors.cache import FeedCache
@@ -24,6 +22,7 @@ from pipelines.normalise.records import normalise_records
 from pipelines.reading.registry import parse_registry
 from pipelines.reading.sources import parse_document, read_sources
 from pipelines.validation.validate import validate_records
+from tests.support.cells import plain
 
 FIXTURE = Path(__file__).parent / "fixtures" / "profiles" / "xcri-catalog.xml"
 KELPIE = {"id": "gb-kelpie", "name": "Kelpie College", "country": "GB"}
@@ -33,20 +32,6 @@ NS = (
     'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:mlo="http://purl.org/net/mlo" '
     'xmlns:credit="http://purl.org/net/cm" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
 )
-
-
-def _plain(value):
-    if isinstance(value, list | tuple | np.ndarray):
-        return list(value)
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, np.integer) and not isinstance(value, bool):
-        return int(value)
-    return value
 
 
 def _read(url: str, tmp_path: Path, provider: dict | None = None, **source) -> tuple:
@@ -169,7 +154,7 @@ def test_the_catalogue_read_over_http_arrives_in_its_canonical_columns(served, t
     assert read.records_read == 6  # six presentations and courses, none lost
     for record_id, values in EXPECTED.items():
         for field, expected in values.items():
-            actual = _plain(normalised.loc[record_id, field])
+            actual = plain(normalised.loc[record_id, field])
             assert actual == expected, f"{record_id} {field}: {actual!r}"
     # a 120-credit qualification: 60 ECTS, rejected as not a micro-credential, with that reason
     assert rejects[["source_record_id", "field", "reason", "value"]].to_dict("records") == [
@@ -299,7 +284,7 @@ def test_credits_are_read_in_their_scheme_and_a_credit_in_error_is_not(
     body = _course(f"<dc:identifier>urn:c</dc:identifier><mlo:credit>{credits}</mlo:credit>")
     _, normalised, rejects = _document(body, tmp_path)
     row = normalised.loc["urn:c"]
-    assert [_plain(row["ects"]), _plain(row["nqf_framework"]), _plain(row["nqf_level"])] == [
+    assert [plain(row["ects"]), plain(row["nqf_framework"]), plain(row["nqf_level"])] == [
         ects,
         framework,
         level,
@@ -323,7 +308,7 @@ def test_credits_are_read_in_their_scheme_and_a_credit_in_error_is_not(
 def test_attendance_modes(mode, form, tmp_path):
     body = _course("<dc:identifier>urn:c</dc:identifier>", f"<presentation>{mode}</presentation>")
     _, normalised, _ = _document(body, tmp_path)
-    assert _plain(normalised.loc["urn:c", "participation_form"]) == form
+    assert plain(normalised.loc["urn:c", "participation_form"]) == form
 
 
 @pytest.mark.parametrize(
@@ -345,7 +330,7 @@ def test_a_cost_is_a_price_only_when_it_states_one(cost, amount, currency, tmp_p
     )
     _, normalised, _ = _document(body, tmp_path)
     row = normalised.loc["urn:c"]
-    assert [_plain(row["price_amount"]), _plain(row["price_currency"])] == [amount, currency]
+    assert [plain(row["price_amount"]), plain(row["price_currency"])] == [amount, currency]
 
 
 def test_temporal_elements_are_read_from_dtf_and_typed_texts_are_not_the_description(tmp_path):
@@ -358,8 +343,8 @@ def test_temporal_elements_are_read_from_dtf_and_typed_texts_are_not_the_descrip
     )
     _, normalised, rejects = _document(body, tmp_path)
     row = normalised.loc["urn:p"]
-    assert _plain(row["start_date"]) == "2027-09-13"
-    assert _plain(row["end_date"]) is None  # a month is no date: not read, never a guessed day
+    assert plain(row["start_date"]) == "2027-09-13"
+    assert plain(row["end_date"]) is None  # a month is no date: not read, never a guessed day
     assert row["description"] == "The short one."
     assert rejects.empty
 
