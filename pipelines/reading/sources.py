@@ -19,6 +19,7 @@ from connectors.cache import CachedFeed, FeedCache, PageState
 from connectors.formats import FeedFormatError, parse_csv_feed, parse_json_feed, parse_xml_feed
 from connectors.http import Document, FeedClient, FeedError, auth_headers, join_location
 from connectors.profiles import PROFILES, parse_profile_document, source_mapping
+from pipelines.mapping.expressions import ExpressionError, expression_columns
 from pipelines.mapping.fields import map_source_fields
 from schemas.formats import is_profile_column
 from schemas.reads import ParsedFeed, RowProblem, SourceRead
@@ -47,7 +48,8 @@ def source_fingerprint(source: Source) -> str:
 def parse_document(body: bytes, source: Source, location: str | None = None) -> ParsedFeed:
     """Parse one document of `source` in its declared format. `location`, the document's URL,
     lets a standard profile compute its next page (OOAPI's `pageNumber`)."""
-    fields = list(dict.fromkeys(source_mapping(source).values()))
+    referenced = [c for sql in source.expressions.values() for c in expression_columns(sql)]
+    fields = list(dict.fromkeys([*source_mapping(source).values(), *referenced]))
     options = source.options
     if source.format in PROFILES:
         return parse_profile_document(body, source.format, fields, options.language, location)
@@ -118,6 +120,8 @@ class SourceReader:
             self.cache.store(source.id, source_fingerprint(source), pages, result.records)
         except (FeedError, FeedFormatError) as exc:
             self._fail(result, str(exc), cached)
+        except ExpressionError as exc:
+            self._fail(result, f"a computed field failed on the feed's values: {exc}", cached)
         except Exception as exc:  # a parser bug must not take the other sources down
             self._fail(result, f"unexpected {type(exc).__name__}: {exc}", cached)
         finally:
@@ -172,13 +176,13 @@ class SourceReader:
         location: str | None = self.registry.resolve_location(source.url)
         documents: list[Document] = []
         parsed_pages: list[ParsedFeed] = []
-        seen: set[str] = set()
+        seen: dict[str, int] = {}
         while location:
-            if location in seen:
-                raise FeedError(f"next-page links loop back to {location}")
-            if len(documents) >= source.options.max_pages:
-                raise FeedError(f"more than options.max_pages={source.options.max_pages} pages")
-            seen.add(location)
+            stop = _stop_paging(location, seen, len(documents), source.options.max_pages)
+            if stop:
+                result.warnings.append(stop)
+                break
+            seen[location] = len(documents) + 1
             if first_page is not None and first_page.body is not None and not documents:
                 document = first_page
             else:
@@ -205,10 +209,44 @@ class SourceReader:
                     page = parse_document(document.body, source, document.location)
             except FeedFormatError as exc:
                 raise FeedFormatError(f"{document.location}: {exc}") from None
+            if parsed_pages and _repeats(page, parsed_pages[-1]):
+                result.warnings.append(
+                    f"paging stopped: page {len(documents) + 1} ({document.location}) repeats "
+                    f"the records of page {len(documents)} (does the host ignore the page "
+                    f"parameter?); the {len(documents)} pages read are kept"
+                )
+                break
             documents.append(document)
             parsed_pages.append(page)
             location = join_location(document.location, page.next_page) if page.next_page else None
         return documents, combine_pages(parsed_pages)
+
+
+def _stop_paging(location: str, seen: dict[str, int], read: int, max_pages: int) -> str | None:
+    """Why paging ends before `location` is fetched (a link back to a page read, the page cap),
+    as the warning that says so; None to go on. The pages read are kept either way."""
+    if location in seen:
+        return (
+            f"paging stopped: page {read + 1} links back to {location}, read as page "
+            f"{seen[location]}; the {read} pages read are kept"
+        )
+    if read >= max_pages:
+        return (
+            f"paging stopped at options.max_pages={max_pages}: {location} was not read; the "
+            f"{read} pages read are kept"
+        )
+    return None
+
+
+def _repeats(page: ParsedFeed, previous: ParsedFeed) -> bool:
+    """True when a page holds exactly the records of the page before (a static host or a
+    mirror that serves the same page whatever page number is asked for)."""
+    return (
+        page.n_records > 0
+        and page.n_records == previous.n_records
+        and page.columns == previous.columns
+        and page.problems == previous.problems
+    )
 
 
 # Optional whitespace, XML declaration, comments, then an HTML doctype or root element (also an
