@@ -15,14 +15,18 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 #: How a field's values are made comparable and compared (`pipelines.dedup.keys`), giving a
-#: level code per pair: `code` compares text for equality, `number` numbers, `languages`
+#: level code per pair: `code` compares text for equality, `number` numbers, `credits` ECTS
+#: as stated (not those derived from hours, which depend on a country's rate), `languages`
 #: whether two lists of languages overlap (0 unknown, 1 agree, 2 disagree); `series` the numbers
-#: in a title (1 same, 2 differ); `url` pages after normalisation (0 unknown, 1 equal, 2 another
+#: in a title (1 same, 2 differ); `course_code` the code written before or after a title
+#: (`CS101 ...`); `url` pages after normalisation (0 unknown, 1 equal, 2 another
 #: page on the same host, 3 another host; a URL several records of one source share is a
 #: catalogue page and counts as unknown); `source` whether the records come from one feed
 #: (1 other sources, 2 one source without strong evidence, 3 one source with the same page,
 #: 4 one source with records identical but for their ids).
-KeyKind = Literal["code", "number", "url", "series", "languages", "source"]
+KeyKind = Literal[
+    "code", "number", "credits", "url", "series", "course_code", "languages", "source"
+]
 
 
 @dataclass(frozen=True)
@@ -75,19 +79,30 @@ COMPARISONS: tuple[Comparison, ...] = (
         "Numbers in the titles (Part I / II, Beginners1 / Beginners2, 101 / 102): same or differs",
     ),
     Comparison(
+        "code",
+        "title",
+        "course_code",
+        _equality("code", 2.0, -12.0),
+        "Course codes written with the titles (CS101 / CS102): equal, differs or unknown",
+    ),
+    Comparison(
         "url",
         "url",
         "url",
         (
             _UNKNOWN,
-            Level("equal", 12.0, "url_equal"),
+            Level("equal", 14.0, "url_equal"),
             Level("same host, other page", -4.0, "url_same_host"),
             Level("differs", -1.0, "url_differs"),
         ),
         "Normalised page URLs: equal, another page on the same host, differs, or unknown",
     ),
     Comparison(
-        "ects", "ects", "number", _equality("ects", 2.0, -30.0), "ECTS: equal, differs or unknown"
+        "ects",
+        "ects",
+        "credits",
+        _equality("ects", 2.0, -30.0),
+        "ECTS as stated: equal, differs or unknown (ECTS derived from hours are not compared)",
     ),
     Comparison(
         "eqf",
@@ -135,6 +150,7 @@ TITLE_LEVELS = (
     "different, a word differs",
     "similar, a word differs",
     "very similar, a word differs",
+    "one is the other's main title (the other adds a subtitle)",
 )
 
 
@@ -161,6 +177,11 @@ class _MatchSettingsBase(BaseModel):
     title_close: float = 3.0
     title_close_similarity: float = Field(default=85.0, ge=0, le=100)
     title_far: float = -12.0
+    title_main: float = Field(
+        default=3.0,
+        description="one title is the other's main title, before a colon or dash (a copy that "
+        "drops the subtitle)",
+    )
     word_differs: float = Field(
         default=-10.0, description="a word of one title has no close counterpart in the other"
     )

@@ -11,7 +11,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.dedup.titles import normalise_titles, replace, series_markers
+from pipelines.dedup.titles import (
+    main_titles,
+    normalise_titles,
+    replace,
+    series_markers,
+    sorted_words,
+    title_codes,
+)
 from pipelines.lib.lists import explode_items
 from schemas.canonical import LIST_FIELDS, MAPPABLE_FIELDS
 from schemas.matching import COMPARISONS, Comparison
@@ -24,7 +31,10 @@ def normalise_urls(urls: pd.Series) -> pd.Series:
     text = pc.utf8_lower(pc.utf8_trim_whitespace(text))
     text = replace(text, r"^https?://(?:www\.)?", "")
     text = replace(text, r"#.*$", "")
-    text = replace(text, r"([?&])(?:utm_[a-z]+|fbclid|gclid|mc_[a-z]+)=[^&]*", r"\1")
+    # tracking and language switches do not make another page
+    text = replace(
+        text, r"([?&])(?:utm_[a-z]+|fbclid|gclid|mc_[a-z]+|lang|language|locale|hl)=[^&]*", r"\1"
+    )
     text = replace(replace(text, r"&&+", "&"), r"\?&", "?")
     text = replace(text, r"[?&]+$", "")
     text = replace(text, r"/+(\?|$)", r"\1")
@@ -101,6 +111,17 @@ def _numbers(records: pd.DataFrame, field: str, title: pd.Series) -> dict[str, n
     return {"": records[field].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)}
 
 
+def _credits(records: pd.DataFrame, field: str, title: pd.Series) -> dict[str, np.ndarray]:
+    """ECTS as stated (or converted from national credits): ECTS the pipeline derived from hours
+    depend on a country's hours per credit, so two copies of one course may differ in them."""
+    value = _numbers(records, field, title)[""]
+    origin = records.get(f"{field}_origin")
+    if origin is not None:
+        from_hours = origin.astype("str").str.contains(" hours at ", regex=False).to_numpy()
+        value = np.where(from_hours, np.nan, value)
+    return {"": value}
+
+
 def content_codes(records: pd.DataFrame) -> np.ndarray:
     """Equal codes for records identical in every field a record can state (their ids,
     positions and sources aside)."""
@@ -144,7 +165,12 @@ KEYS: dict[str, Key] = {
         _equality(lambda values: values < 0),
     ),
     "number": Key(_numbers, _equality(np.isnan)),
+    "credits": Key(_credits, _equality(np.isnan)),
     "url": Key(_url_keys, _url_levels),
+    "course_code": Key(
+        lambda records, field, title: {"": _codes(title_codes(records[field]).to_numpy())},
+        _equality(lambda values: values < 0),
+    ),
     "series": Key(
         lambda records, field, title: {"": _codes(series_markers(title).to_numpy())},
         _equality(lambda values: np.zeros(len(values), dtype=bool)),
@@ -157,16 +183,38 @@ KEYS: dict[str, Key] = {
 }
 
 
+def _record_order(records: pd.DataFrame) -> np.ndarray:
+    """Each record's rank by (source, record id): ties are broken by what records are, not by
+    where they stand in the feeds."""
+    ids = records.get("source_record_id")
+    keys = (
+        records["source_id"].astype("str")
+        + "\x1f"
+        + (
+            ids.astype("str")
+            if ids is not None
+            else pd.Series(np.arange(len(records))).astype("str")
+        )
+    )
+    return keys.rank(method="first").to_numpy(dtype=np.int64)
+
+
 def match_keys(records: pd.DataFrame) -> pd.DataFrame:
-    """What each record is compared and blocked on: its normalised title (text and code), its
-    awarding provider, and the key columns of each declared comparison (named like it)."""
+    """What each record is compared and blocked on: its normalised title (text, code, the code
+    of its main title when it has a subtitle, its words sorted), its awarding provider, and the
+    key columns of each declared comparison (named like it)."""
     title = normalise_titles(records["title"])
+    main = main_titles(records["title"])
+    codes = _codes(pd.concat([title, main], ignore_index=True).to_numpy())  # one numbering
     keys = pd.DataFrame(
         {
             "row": np.arange(len(records), dtype=np.int64),
             "owner": _codes(records["match_provider"].to_numpy(dtype=object)),
             "title": title.to_numpy(),
-            "title_code": _codes(title.to_numpy()),
+            "title_code": codes[: len(title)],
+            "title_main": np.where(main.notna().to_numpy(), codes[len(title) :], -1),
+            "title_words": sorted_words(title).to_numpy(),
+            "order": _record_order(records),
         }
     )
     for comparison in COMPARISONS:

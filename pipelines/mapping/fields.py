@@ -6,6 +6,7 @@ for all sources together, in `pipelines.normalise` and `pipelines.validation`.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -41,8 +42,13 @@ def _has_lists(values: pd.Series) -> bool:
 
 
 def _tidy_text(text: pd.Series) -> pd.Series:
-    """Text trimmed, no-break spaces as spaces, zero-width characters removed (a title written
-    with a no-break space is the same title)."""
+    """Text trimmed, HTML character references decoded (`&amp;`, `&#39;`, `&nbsp;`), no-break
+    spaces as spaces, zero-width characters removed: a title written so is the same title."""
+    escaped = text.str.contains("&", regex=False).fillna(False).astype(bool)
+    if escaped.any():
+        distinct = text[escaped].unique()
+        decoded = dict(zip(distinct, (html.unescape(t) for t in distinct), strict=True))
+        text = text.where(~escaped, text.map(decoded))
     text = text.str.replace(_WIDE_SPACES, " ", regex=True).str.replace(_INVISIBLE, "", regex=True)
     return text.str.strip()
 
