@@ -18,6 +18,8 @@ from pipelines.lib.lists import collect_lists, explode_items
 from pipelines.mapping.fields import PROBLEM, PROBLEM_VALUE
 from pipelines.normalise.european_codes import ORIGIN_FIELDS, map_codes
 from pipelines.normalise.providers import ProviderIndex, unregistered_ids
+from pipelines.normalise.text_limits import refuse_long_texts
+from pipelines.normalise.voices import refuse_other_voices
 from schemas.canonical import COLUMN_NAMES, COLUMNS_BY_NAME, RECORD_KEYS
 from schemas.problems import Problems
 from schemas.registry import Registry
@@ -195,6 +197,7 @@ def normalise_records(
         if name not in frame:
             frame[name] = pd.Series(None, index=frame.index, dtype="object")
     problems = Problems()
+    refuse_long_texts(frame, problems)
     _record_problems(frame, problems)
     _providers(frame, registry, problems)
     for field in ("provider_country", "awarding_body_country"):
@@ -203,6 +206,7 @@ def normalise_records(
     frame["awarding_body_country"] = frame["awarding_body_country"].fillna(
         frame["provider_country"]
     )
+    refuse_other_voices(frame, registry, problems)
     _lookup(frame, "title_language", codes.language_code, problems, "unknown language")
     _languages(frame, problems)
     _lookup(frame, "price_currency", codes.currency_code, problems, "unknown currency")

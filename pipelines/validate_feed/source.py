@@ -77,6 +77,8 @@ def source_from_options(
                 "options": options or {},
                 "mapping": mapping or {},
                 "defaults": defaults,
+                # a feed checked on its own is not checked for whom it may speak
+                "speaks_for": {"any": True},
             }
         ],
     }

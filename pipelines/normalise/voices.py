@@ -1,0 +1,76 @@
+"""No provider speaks for another: whom each source may publish for, and the records that name
+a provider (or an awarding body) their source may not speak for.
+
+A source publishes for its own provider (registry key `provider`); an aggregator's entry says in
+`speaks_for` which registered providers, which countries or `any` it may also speak for. A
+record naming anyone else would borrow their name and trust (`provider_trusted`): it is rejected
+with the reason, never published under the provider it names.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines.normalise.providers import ProviderIndex, unregistered_ids
+from schemas.problems import Problems
+from schemas.registry import Registry
+
+_SEP = "\x1f"
+
+
+def may_speak_for(
+    registry: Registry, source_ids: pd.Series, provider_ids: pd.Series, countries: pd.Series
+) -> pd.Series:
+    """Whether each row's source may publish for the provider `provider_ids` names (a
+    registry id, or an `unregistered-` one) in `countries`. A registered provider's country is
+    the registry's, whatever a record claims."""
+    registered_country = {p.id: p.country for p in registry.providers}
+    country = provider_ids.map(registered_country).fillna(countries)
+    source = source_ids.astype("object")
+    own = source.map({s.id: s.provider for s in registry.sources}) == provider_ids
+    speaks_for_any = source.map({s.id: s.speaks_for.any for s in registry.sources})
+    named = {s.id + _SEP + p for s in registry.sources for p in s.speaks_for.providers}
+    in_countries = {s.id + _SEP + c for s in registry.sources for c in s.speaks_for.countries}
+    by_name = (source.astype("str") + _SEP + provider_ids.astype("str")).isin(named)
+    by_country = (source.astype("str") + _SEP + country.astype("str")).isin(in_countries)
+    allowed = own | speaks_for_any.fillna(False).astype(bool) | by_name | by_country
+    return allowed.astype(bool)
+
+
+def _reason(frame: pd.DataFrame, rows: pd.Index, who: pd.Series, what: str) -> pd.Series:
+    return (
+        "source "
+        + frame.loc[rows, "source_id"].astype("str")
+        + f" may not publish for {what} "
+        + who.loc[rows].astype("str")
+        + " (not its own provider, and its registry entry's speaks_for does not name it)"
+    )
+
+
+def refuse_other_voices(frame: pd.DataFrame, registry: Registry, problems: Problems) -> None:
+    """Add a problem (the record is rejected) for each record naming a provider or an awarding
+    body its source may not speak for. Needs resolved `provider_id`s and country codes."""
+    provider_allowed = may_speak_for(
+        registry, frame["source_id"], frame["provider_id"], frame["provider_country"]
+    )
+    refused = frame["provider_id"].notna() & ~provider_allowed
+    has_name = frame["provider_name"].notna()
+    for field, mask in (
+        ("provider_name", refused & has_name),
+        ("provider_id", refused & ~has_name),
+    ):
+        rows = frame.index[mask]
+        problems.add(
+            rows, field, _reason(frame, rows, frame["provider_id"], "provider"), frame[field]
+        )
+
+    body, country = frame["awarding_body_name"], frame["awarding_body_country"]
+    other = body.where(body.astype("object") != frame["provider_name"].astype("object"))
+    if other.notna().any():
+        index = ProviderIndex(registry, registry.matching.provider_similarity)
+        registered, _ = index.resolve(other, country)
+        body_id = registered.fillna(unregistered_ids(other.where(registered.isna()), country))
+        body_allowed = may_speak_for(registry, frame["source_id"], body_id, country)
+        rows = frame.index[other.notna() & ~body_allowed & provider_allowed]
+        reason = _reason(frame, rows, body, "awarding body")
+        problems.add(rows, "awarding_body_name", reason, body)
