@@ -45,8 +45,8 @@ ui: install $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on the same instance
 ui-readonly: install $(DAGSTER_HOME)/dagster.yaml  ## the UI for viewers: no launches, no switches
 	$(BIN)/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p $(or $(PORT),3001) --read-only
 
-query: install  ## make query SQL="SELECT ..."
-	$(BIN)/python -m pipelines query $(if $(SQL),"$(SQL)",)
+query: install  ## make query SQL="SELECT ..." [CSV=out.csv]
+	$(BIN)/python -m pipelines query $(if $(CSV),--csv "$(CSV)",) $(if $(SQL),"$(SQL)",)
 
 validate: install  ## make validate FEED=file-or-URL FORMAT=csv ARGS="--mapping title=Titel ..." (or SOURCE=id)
 	$(BIN)/python -m pipelines validate-feed $(if $(FEED),"$(FEED)",) $(if $(FORMAT),--format $(FORMAT),) \

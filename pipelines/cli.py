@@ -106,6 +106,9 @@ def query(args: argparse.Namespace) -> int:
     shown as an escape), or with --csv as a CSV file a spreadsheet opens without running a
     formula from a feed."""
     database = catalogue_dir_from_env() / "catalogue.duckdb"
+    if not database.exists():
+        print(f"No catalogue at {database} yet: run `make run`.", file=sys.stderr)
+        return 1
     con = duckdb.connect(str(database), read_only=True)
     try:
         relation = con.sql(args.sql)

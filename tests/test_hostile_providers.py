@@ -91,6 +91,13 @@ def other():
     server.stop()
 
 
+def keyed_registry(tmp_path: Path, url: str, auth: dict, other: HTTPServer) -> Registry:
+    """A source at `url` with a secret; the other server's origin is in its internal_origins
+    (the connection is allowed there, the secret is not sent there)."""
+    also = [f"http://127.0.0.1:{other.port}"]
+    return registry_of(tmp_path, source("keyed", url, auth=auth, internal_origins=also))
+
+
 def read_one(registry: Registry, client: FeedClient, tmp_path: Path):
     [result] = read_sources(registry, client, FeedCache(tmp_path / "cache"))
     return result
@@ -111,14 +118,8 @@ def test_secret_header_goes_to_pages_of_its_origin_only_never_where_a_next_link_
     httpserver.expect_request("/p1.json").respond_with_data(page("A", 2, "/p2.json"))
     httpserver.expect_request("/p2.json").respond_with_data(page("B", 2, elsewhere))
     other.expect_request("/harvest.json").respond_with_data(page("C", 1))
-    registry = registry_of(
-        tmp_path,
-        source(
-            "keyed",
-            httpserver.url_for("/p1.json"),
-            auth={"header": "X-Api-Key", "env": "FEED_KEY"},
-            internal_origins=[f"http://127.0.0.1:{other.port}"],  # reachable, not trusted
-        ),
+    registry = keyed_registry(
+        tmp_path, httpserver.url_for("/p1.json"), {"header": "X-Api-Key", "env": "FEED_KEY"}, other
     )
     result = read_one(registry, make_client(), tmp_path)
     assert result.status == "ok", result.error
@@ -144,14 +145,11 @@ def test_secret_not_sent_to_a_redirect_target_remembered_in_the_cache(
         return Response(page("M", 2), headers={"ETag": '"v1"'}, content_type="application/json")
 
     other.expect_request("/moved.json").respond_with_handler(moved_feed)
-    registry = registry_of(
+    registry = keyed_registry(
         tmp_path,
-        source(
-            "keyed",
-            httpserver.url_for("/feed.json"),
-            auth={"header": "Authorization", "env": "FEED_KEY", "prefix": "Bearer"},
-            internal_origins=[f"http://127.0.0.1:{other.port}"],
-        ),
+        httpserver.url_for("/feed.json"),
+        {"header": "Authorization", "env": "FEED_KEY", "prefix": "Bearer"},
+        other,
     )
     client, cache = make_client(), FeedCache(tmp_path / "cache")
     [first] = read_sources(registry, client, cache)
@@ -174,14 +172,8 @@ def test_query_parameter_key_goes_to_its_origin_only_and_is_never_stored(
     )
     httpserver.expect_request("/p2.json").respond_with_data(page("B", 1, elsewhere))
     other.expect_request("/p3.json").respond_with_data(page("C", 1))
-    registry = registry_of(
-        tmp_path,
-        source(
-            "keyed",
-            httpserver.url_for("/p1.json"),
-            auth={"query": "api_key", "env": "FEED_KEY"},
-            internal_origins=[f"http://127.0.0.1:{other.port}"],
-        ),
+    registry = keyed_registry(
+        tmp_path, httpserver.url_for("/p1.json"), {"query": "api_key", "env": "FEED_KEY"}, other
     )
     result = read_one(registry, make_client(), tmp_path)
     assert result.status == "ok", result.error
