@@ -27,9 +27,9 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 import urllib3.exceptions as _u3
@@ -171,20 +171,21 @@ class Credentials:
         return tuple(values + [v.split(" ", 1)[1] for v in values if " " in v.strip()])
 
     def add_to(self, url: str) -> str:
+        """`url` with the secret parameter added (its other parameters left as written)."""
         if self.query is None:
             return url
         parts = urlsplit(url)
-        pairs = [*parse_qsl(parts.query, keep_blank_values=True), self.query]
-        return urlunsplit(parts._replace(query=urlencode(pairs)))
+        query = "&".join(filter(None, [parts.query, urlencode([self.query])]))
+        return urlunsplit(parts._replace(query=query))
 
     def strip_from(self, url: str) -> str:
         """`url` without the secret parameter (a server may echo it in its links)."""
         if self.query is None or not is_http_url(url):
             return url
         parts = urlsplit(url)
-        pairs = parse_qsl(parts.query, keep_blank_values=True)
-        kept = [(k, v) for k, v in pairs if k != self.query[0]]
-        return url if len(kept) == len(pairs) else urlunsplit(parts._replace(query=urlencode(kept)))
+        pairs = parts.query.split("&") if parts.query else []
+        kept = [p for p in pairs if unquote_plus(p.split("=", 1)[0]) != self.query[0]]
+        return url if len(kept) == len(pairs) else urlunsplit(parts._replace(query="&".join(kept)))
 
 
 def credentials_from_env(auth: Auth) -> Credentials:
@@ -199,6 +200,7 @@ def credentials_from_env(auth: Auth) -> Credentials:
     return Credentials(headers={str(auth.header): value})
 
 
+@dataclass
 class Access:
     """What the fetches of one source may reach, send and spend (one object per source read).
 
@@ -209,28 +211,16 @@ class Access:
     bytes, ...") say which budget in errors.
     """
 
-    def __init__(
-        self,
-        origin: Origin | None = None,
-        *,
-        internal_origins: frozenset[Origin] = frozenset(),
-        credentials: Credentials | None = None,
-        local_root: Path | None = None,
-        registered_path: Path | None = None,
-        deadline: float = math.inf,
-        deadline_reason: str = "",
-        bytes_left: float = math.inf,
-        bytes_reason: str = "",
-    ) -> None:
-        self.origin = origin
-        self.internal_origins = internal_origins
-        self.credentials = credentials
-        self.local_root = local_root
-        self.registered_path = registered_path
-        self.deadline = deadline
-        self.deadline_reason = deadline_reason
-        self.bytes_left = bytes_left
-        self.bytes_reason = bytes_reason
+    origin: Origin | None = None
+    _: KW_ONLY
+    internal_origins: frozenset[Origin] = frozenset()
+    credentials: Credentials | None = None
+    local_root: Path | None = None
+    registered_path: Path | None = None
+    deadline: float = math.inf
+    deadline_reason: str = ""
+    bytes_left: float = math.inf
+    bytes_reason: str = ""
 
     @classmethod
     def for_location(cls, location: str, **kwargs) -> Access:

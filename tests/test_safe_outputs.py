@@ -219,6 +219,26 @@ def test_printable(text, shown):
     assert printable(text) == shown
 
 
+def test_printable_table_escapes_text_in_lists_and_structs_too():
+    import pyarrow as pa
+
+    from pipelines.lib.safe_text import printable_table
+
+    table = pa.table(
+        {
+            "text": ["ok", "a\x1bb", None],
+            "items": [["x\u202e"], None, ["plain"]],
+            "pair": [{"k": "\x9b"}, None, {"k": "v"}],
+            "n": [1, 2, 3],
+        }
+    )
+    assert printable_table(table).to_pylist() == [
+        {"text": "ok", "items": ["x\\u202e"], "pair": {"k": "\\x9b"}, "n": 1},
+        {"text": "a\\x1bb", "items": None, "pair": None, "n": 2},
+        {"text": None, "items": ["plain"], "pair": {"k": "v"}, "n": 3},
+    ]
+
+
 def test_printable_bounds_and_keeps_newlines_when_asked():
     assert printable("x" * 10, 5) == "xxxx…"
     assert printable("a\nb\x1b", keep_newlines=True) == "a\nb\\x1b"

@@ -195,4 +195,7 @@ def _printable_array(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
         values = _printable_array(column.values)
         return type(column).from_arrays(column.offsets, values, mask=column.is_null())
+    if pa.types.is_struct(kind):
+        children = [_printable_array(child) for child in column.flatten()]
+        return pa.StructArray.from_arrays(children, fields=list(kind), mask=column.is_null())
     return column

@@ -172,15 +172,16 @@ class SourceReader:
                 )
             access = self.access(source, started)
             secrets = access.secrets
-            first_page = None
+            fetched: list[Document] = []  # a first page already fetched, handed over
             if cached is not None and cached.reusable_for(source_fingerprint(source)):
                 first_page = self._first_changed_page(cached, access, result)
                 if first_page is None:
                     result.status = "unchanged"
                     result.records = cached.records
                     return result
-            pages, parsed = self._fetch_all_pages(source, access, result, first_page)
-            del first_page
+                fetched.append(first_page)
+                del first_page
+            pages, parsed = self._fetch_all_pages(source, access, result, fetched)
             with self._cpu:
                 result.records = map_source_fields(parsed, source)
             result.warnings += _empty_mappings(parsed, source)
@@ -237,13 +238,10 @@ class SourceReader:
         return None
 
     def _fetch_all_pages(
-        self,
-        source: Source,
-        access: Access,
-        result: SourceRead,
-        first_page: Document | None = None,
+        self, source: Source, access: Access, result: SourceRead, fetched: list[Document]
     ) -> tuple[list[PageState], ParsedFeed]:
-        """Every page of the source, parsed; each page's body is let go once it is parsed."""
+        """Every page of the source, parsed; each page's body is let go once it is parsed.
+        `fetched` may hold the first page, already fetched: it is taken out of the list."""
         location: str | None = self.registry.resolve_location(source.url)
         max_records = int(self.registry.source_limits(source).max_records or 0)
         pages: list[PageState] = []
@@ -256,8 +254,8 @@ class SourceReader:
             seen.add(location)
             if len(pages) >= source.options.max_pages:
                 raise FeedError(f"more than options.max_pages={source.options.max_pages} pages")
-            if first_page is not None and first_page.body is not None and not pages:
-                document, first_page = first_page, None
+            if fetched and fetched[0].body is not None and not pages:
+                document = fetched.pop()
             else:
                 document = self.client.fetch(location, None, access)
                 result.pages += 1
