@@ -59,7 +59,7 @@ def summary(args: argparse.Namespace) -> int:
     try:
         rows = con.execute(
             "SELECT source_id, status, records_read, records_accepted, records_rejected, "
-            "coalesce(error, '') FROM latest_feed_status ORDER BY source_id"
+            "values_dropped, coalesce(error, '') FROM latest_feed_status ORDER BY source_id"
         ).fetchall()
         total = con.execute(
             "SELECT count(*) FILTER (WHERE status = 'active'), count(DISTINCT provider_country), "
@@ -67,22 +67,26 @@ def summary(args: argparse.Namespace) -> int:
             "coalesce(sum(source_count - 1) FILTER (WHERE status = 'active'), 0) "
             "FROM microcredentials"
         ).fetchone()
-        rejects = con.execute(
-            "SELECT count(DISTINCT (source_id, record_index)) FROM rejects"
-        ).fetchone()[0]
+        rejected, dropped = con.execute(
+            "SELECT count(DISTINCT (source_id, record_index)) FILTER (WHERE severity = 'error'), "
+            "count(*) FILTER (WHERE severity = 'warning') FROM rejects"
+        ).fetchone()
     finally:
         con.close()
     print(f"\nRegistry:  {registry_path_from_env()}")
-    print(f"{'source':<28} {'status':<10} {'read':>6} {'accepted':>9} {'rejected':>9}  error")
-    for source_id, status, read, accepted, rejected, error in rows:
+    print(
+        f"{'source':<28} {'status':<10} {'read':>6} {'accepted':>9} {'rejected':>9} "
+        f"{'dropped':>8}  error"
+    )
+    for source_id, status, read, accepted, records_rejected, values_dropped, error in rows:
         print(
             f"{printable(source_id):<28} {printable(status):<10} {read:>6} {accepted:>9} "
-            f"{rejected:>9}  {printable(error, 60)}"
+            f"{records_rejected:>9} {values_dropped:>8}  {printable(error, 60)}"
         )
     print(
         f"\nCatalogue: {total[0]} micro-credentials from {total[1]} countries "
-        f"({total[3]} duplicate records merged, {total[2]} withdrawn kept), "
-        f"{rejects} records rejected"
+        f"({total[3]} duplicate records merged, {total[2]} withdrawn kept); "
+        f"{rejected} records rejected, {dropped} values dropped (rejects, severity warning)"
     )
     print(f"  DuckDB:  {database}")
     print(
@@ -92,7 +96,8 @@ def summary(args: argparse.Namespace) -> int:
     print("\nTry (any DuckDB client works too):")
     print(f'  make query SQL="{EXAMPLE_QUERY}"')
     print(
-        '  make query SQL="SELECT source_id, source_record_id, field, reason, value FROM rejects"'
+        '  make query SQL="SELECT source_id, source_record_id, field, reason, value, severity '
+        'FROM rejects"'
     )
     print(
         '  make query SQL="SELECT left_source_id, left_source_record_id, right_source_id, '

@@ -53,7 +53,11 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("provider_name", pa.string(), "Name of the provider", "provider"),
     Column(
-        "provider_country", pa.string(), "Country of the provider, ISO 3166-1 alpha-2", "provider"
+        "provider_country",
+        pa.string(),
+        "Country of the provider, ISO 3166-1 alpha-2; null when neither the record nor the "
+        "registry states it (never guessed; published under provider_country=unknown)",
+        "provider",
     ),
     Column(
         "awarding_body_name", pa.string(), "Awarding body; the provider when not given", "provider"
@@ -205,6 +209,9 @@ CONSTITUTIVE_ELEMENTS: dict[str, tuple[str, ...]] = {
 
 #: Keys that tie a catalogue row back to the record it came from.
 RECORD_KEYS: tuple[str, ...] = ("source_id", "source_record_id", "record_index")
+#: Column of a record that repeats an earlier record of its feed word for word (same id, same
+#: content): the earlier record's index. Such a record is folded into it, not compared again.
+REPEAT_OF = "repeat_of"
 
 
 def arrow_schema() -> pa.Schema:

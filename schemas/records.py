@@ -27,7 +27,7 @@ def _rules() -> dict[str, pa.Column]:
             str, pa.Check.str_length(min_value=1, error="required"), nullable=False
         ),
         "provider_country": pa.Column(
-            str, pa.Check.isin(countries, error="not an ISO 3166-1 country"), nullable=False
+            str, pa.Check.isin(countries, error="not an ISO 3166-1 country"), **text
         ),
         "awarding_body_country": pa.Column(
             str, pa.Check.isin(countries, error="not an ISO 3166-1 country"), **text

@@ -10,6 +10,9 @@ import pyarrow as pa
 from schemas.canonical import COLUMNS, STRING_LIST, TIMESTAMP, Column
 from schemas.matching import COMPARISONS
 
+#: The folder name of a partition's null value (an explicit unknown, not Hive's default).
+UNKNOWN_PARTITION = "unknown"
+
 
 @dataclass(frozen=True)
 class Table:
@@ -17,6 +20,7 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     #: Column whose values split the table into folders (`provider_country=XX/`), or None.
+    #: Rows where it is null go to the folder `<column>=unknown/`.
     partition_by: str | None = None
 
     @property
@@ -109,7 +113,8 @@ CHANGES = Table(
 )
 REJECTS = Table(
     "rejects",
-    "Records that could not be accepted: one row per problem, naming source, record, field, reason and value",
+    "Every problem found in a record, naming source, record, field, reason and value: severity "
+    "'error' rejected the record, 'warning' dropped the value and kept the record",
     (
         _SOURCE,
         _RECORD_ID,
@@ -121,6 +126,12 @@ REJECTS = Table(
         ),
         _c("reason", pa.string(), "What is wrong"),
         _c("value", pa.string(), "The value as the feed gave it"),
+        _c(
+            "severity",
+            pa.string(),
+            "error: the record was rejected; warning: the value was set to null and the record "
+            "kept (schemas/problems.py says which problems cost what)",
+        ),
     ),
 )
 FEED_STATUS = Table(
@@ -140,7 +151,16 @@ FEED_STATUS = Table(
         _c(
             "records_accepted", pa.int64(), "Records of this source in the catalogue after this run"
         ),
-        _c("records_rejected", pa.int64(), "Records of this source in rejects after this run"),
+        _c(
+            "records_rejected",
+            pa.int64(),
+            "Records of this source rejected in this run (an error in rejects)",
+        ),
+        _c(
+            "values_dropped",
+            pa.int64(),
+            "Values of this source's accepted records set to null (a warning in rejects)",
+        ),
         _c("error", pa.string(), "Why the source failed"),
         _c("stale", pa.bool_(), "The source failed and its last good records were kept"),
         _c(

@@ -92,11 +92,13 @@ def test_isced_f_reference_has_every_code_in_five_languages():
 @pytest.mark.parametrize(
     "notation", ["613", "0618", "Basket weaving", "http://data.europa.eu/snb/isced-f/9998"]
 )
-def test_unknown_isced_f_is_rejected_not_guessed(notation):
+def test_unknown_isced_f_is_dropped_not_guessed(notation):
     result = run([{"source_id": "s-de", "isced_f_code": notation}])
-    assert result.accepted.empty
-    assert result.rejects[["field", "reason", "value"]].values.tolist() == [
-        ["isced_f_code", "unknown ISCED-F 2013 code", notation]
+    kept = result.accepted.iloc[0]
+    assert pd.isna(kept["isced_f_code"]) and pd.isna(kept["isced_f_label"])
+    assert pd.isna(kept["isced_f_code_origin"])
+    assert result.rejects[["field", "reason", "value", "severity"]].values.tolist() == [
+        ["isced_f_code", "unknown ISCED-F 2013 code", notation, "warning"]
     ]
 
 
@@ -174,12 +176,18 @@ def test_agreeing_codes_raise_no_flag():
         ({"source_id": "s-de", "ects": "5 bananas"}, "ects", "unknown credit unit 'bananas'"),
     ],
 )
-def test_unknown_or_invalid_levels_are_rejected_with_the_value(row, field, reason_start):
+def test_unknown_or_invalid_levels_are_reported_with_the_value(row, field, reason_start):
     result = run([row])
-    assert result.accepted.empty
     reject = result.rejects.iloc[0]
     assert reject["field"] == field and reject["reason"].startswith(reason_start), reject.to_dict()
     assert reject["value"] == row[field]
+    if field == "eqf_level":  # no qualification level: not a micro-credential
+        assert result.accepted.empty and reject["severity"] == "error"
+    else:  # the value is dropped, nothing is derived from it, the record is kept
+        kept = result.accepted.iloc[0]
+        assert reject["severity"] == "warning"
+        assert kept[field] is None or pd.isna(kept[field])
+        assert pd.isna(kept["eqf_level"])
 
 
 # --- ECTS ----------------------------------------------------------------------------------------

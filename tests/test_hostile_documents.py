@@ -27,7 +27,7 @@ from pipelines.publish.database import build_duckdb
 from pipelines.publish.release import publish_release, read_published, to_arrow, write_release
 from pipelines.reading.registry import parse_registry
 from pipelines.reading.sources import parse_document
-from pipelines.validation.validate import ValidationResult, validate_records
+from pipelines.validation.validate import ValidationResult, rejected_records, validate_records
 from schemas.reads import ParsedFeed, SourceRead
 from schemas.registry import Registry, Source
 from schemas.tables import TABLES
@@ -108,7 +108,7 @@ def outcome(body: bytes, source: Source) -> str:
 
 def assert_nothing_lost(parsed: ParsedFeed, result: ValidationResult) -> None:
     accepted = set(result.accepted["record_index"])
-    rejected = set(result.rejects["record_index"])
+    rejected = set(rejected_records(result.rejects)["record_index"])
     assert accepted.isdisjoint(rejected)
     assert accepted | rejected == set(range(parsed.n_records + len(parsed.problems)))
     assert result.rejects["reason"].map(lambda r: isinstance(r, str) and r != "").all()
@@ -326,23 +326,26 @@ def test_json_mixed_nesting_just_under_the_parser_limit_is_not_a_crash():
         assert parsed.n_records == 1 and len(parsed.columns["title"][0]) <= 500
 
 
-def test_json_huge_float_becomes_infinity_and_ects_rejects_it():
+def test_json_huge_float_becomes_infinity_and_ects_drops_it():
     body = b'[{"id": "a", "title": "T", "ects": 1e400}, {"id": "b", "title": "T", "ects": -1e400}]'
     parsed = parse(body, SOURCES["json"])
     assert parsed.columns["ects"] == ["inf", "-inf"]
     result = validate(parsed, SOURCES["json"])
-    assert result.accepted.empty
+    assert result.accepted["ects"].isna().all()
     assert [(i, f, v) for i, f, _, v in rejects_of(result)] == [
         (0, "ects", "inf"),
         (1, "ects", "-inf"),
     ]
+    assert set(result.rejects["severity"]) == {"warning"}
 
 
-def test_json_huge_float_in_hours_or_price_is_rejected():
+def test_json_huge_float_in_hours_or_price_is_dropped():
     body = b'[{"id": "a", "title": "T", "hours": 1e400, "price": 1e400}]'
     result = validate(parse(body, SOURCES["json"]), SOURCES["json"])
-    assert len(result.accepted) == 0
+    kept = result.accepted.iloc[0]
+    assert pd.isna(kept["workload_hours"]) and pd.isna(kept["price_amount"])
     assert set(result.rejects["reason"]) == {"not a finite number"}
+    assert set(result.rejects["severity"]) == {"warning"}
 
 
 def test_json_integer_over_python_digit_limit_is_a_format_error():
@@ -554,10 +557,24 @@ def test_csv_formula_looking_values_are_rejects(field):
     assert rejects_of(result) == [
         (i, field_name, FORMULA, value.strip()) for i, value in enumerate(FORMULAS)
     ]
-    assert len(result.accepted) == len(NOT_FORMULAS)
+    if field == "title":  # no title, no record
+        assert len(result.accepted) == len(NOT_FORMULAS)
+        assert set(result.rejects["severity"]) == {"error"}
+        return
+    assert len(result.accepted) == len(FORMULAS) + len(NOT_FORMULAS)
+    assert set(result.rejects["severity"]) == {"warning"}
+    kept = result.accepted.set_index("record_index")[field_name]
+    for i in range(len(FORMULAS)):  # the formula went, the rest of the value stayed
+        if field == "outcomes":
+            assert kept[i] == ["fine"], kept[i]
+        else:
+            assert pd.isna(kept[i]), kept[i]
+    assert kept[len(FORMULAS)] == (
+        ["fine", NOT_FORMULAS[0]] if field == "outcomes" else NOT_FORMULAS[0]
+    )
 
 
-def test_formula_values_in_every_free_text_field_are_rejects():
+def test_formula_values_in_every_free_text_field_are_reported_and_never_kept():
     fields = [
         "title",
         "description",
@@ -579,11 +596,14 @@ def test_formula_values_in_every_free_text_field_are_rejects():
     frame = pd.DataFrame(rows).assign(source_id="csv", record_index=range(len(rows)))
     normalised, problems = normalise_records(frame, REGISTRY)
     result = validate_records(normalised, problems)
-    assert result.accepted.empty
+    # no title or no provider: the record goes; any other field: the value goes
+    assert sorted(rejected_records(result.rejects)["record_index"]) == [0, 2]
     formula = result.rejects[result.rejects["reason"] == FORMULA]
     assert formula[["record_index", "field", "value"]].values.tolist() == [
         [i, field, "=1+1"] for i, field in enumerate(fields)
     ]
+    kept = result.accepted.to_dict("records")
+    assert all("=1+1" not in str(value) for record in kept for value in record.values())
 
 
 # ------------------------------------------------------- ids that look like paths or SQL, end to end

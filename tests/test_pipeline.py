@@ -26,26 +26,31 @@ def test_first_run_publishes_every_table_and_loses_nothing(catalogue):
     result = run()
     tables = read_published(out)
     mc = tables["microcredentials"]
-    assert len(mc) == 10
+    assert len(mc) == 13
     assert sorted(p.name for p in (out / "parquet" / "microcredentials").iterdir()) == [
         "provider_country=AT",
         "provider_country=FR",
         "provider_country=NL",
+        "provider_country=unknown",  # "Unknown Academy": an unregistered provider, no country
     ]
     assert mc["credential_id"].is_unique
     assert set(mc["status"]) == {"active"} and set(mc["source_count"]) == {1}
+    unknown = mc[mc["provider_country"].isna()]
+    assert unknown["provider_name"].tolist() == ["Unknown Academy"]
 
     rejects = tables["rejects"]
-    assert set(map(tuple, rejects[["source_record_id", "field", "reason"]].values)) == {
-        ("K-3", "title", "required field is missing"),
-        ("K-4", "ects", "ECTS must be 1 to 59"),
-        ("K-5", "end_date", "end date before start date"),
-        ("A2", "ects", "not a number"),
-        ("A3", "eqf_level", "EQF level must be 1 to 8"),
-        ("A3", "languages", "unknown language"),
-        ("X2", "url", "not an http(s) URL"),
+    assert set(map(tuple, rejects[["source_record_id", "field", "reason", "severity"]].values)) == {
+        ("K-3", "title", "required field is missing", "error"),
+        ("K-4", "ects", "ECTS must be 1 to 59", "error"),
+        ("K-5", "end_date", "end date before start date", "warning"),
+        ("A2", "ects", "not a number", "warning"),
+        ("A3", "eqf_level", "EQF level must be 1 to 8", "error"),
+        ("A3", "languages", "unknown language", "warning"),
+        ("X2", "url", "not an http(s) URL", "warning"),
     }
     assert rejects.loc[rejects["source_record_id"] == "A2", "value"].tolist() == ["five"]
+    kept = mc.set_index("title")
+    assert pd.isna(kept.loc["Urban Water", "ects"])  # the value went, the record stayed
 
     counts = nothing_lost(tables)
     assert counts["records_read"].sum() == 16
@@ -53,14 +58,14 @@ def test_first_run_publishes_every_table_and_loses_nothing(catalogue):
     status = latest_status(out)
     assert status.loc["paged-json", "pages"] == 3
     assert status.loc[
-        "graz-csv", ["records_read", "records_accepted", "records_rejected"]
-    ].tolist() == [5, 2, 3]
+        "graz-csv", ["records_read", "records_accepted", "records_rejected", "values_dropped"]
+    ].tolist() == [5, 3, 2, 1]
 
     lineage = tables["lineage"]
     assert len(lineage) == len(mc) and set(lineage["credential_id"]) == set(mc["credential_id"])
 
     coverage = result.asset_materializations_for_node("catalogue__code_coverage_report")[0]
-    assert coverage.metadata["share_eqf"].value == 0.1  # 1 of 10 accepted records
+    assert coverage.metadata["share_eqf"].value == 1 / 13  # 1 of 13 accepted records
     assert "register-json" in coverage.metadata["per_source"].value
 
     evaluations = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
@@ -78,7 +83,7 @@ def test_duckdb_answers_with_comments(catalogue):
                 "SELECT provider_country, count(*) FROM microcredentials GROUP BY 1"
             ).fetchall()
         )
-        assert by_country == {"AT": 2, "NL": 7, "FR": 1}
+        assert by_country == {"AT": 3, "NL": 7, "FR": 2, None: 1}
         columns = [
             r[0]
             for r in con.execute(
@@ -100,7 +105,7 @@ def test_duckdb_answers_with_comments(catalogue):
             "SELECT source_id, records, eqf_given, isced_f_given FROM code_coverage "
             "WHERE source_id = 'register-json'"
         ).fetchone()
-        assert coverage == ("register-json", 1, 1.0, 1.0)
+        assert coverage == ("register-json", 2, 0.5, 0.5)  # A2 gives neither
         comment = con.execute(
             "SELECT comment FROM duckdb_columns() WHERE table_name = 'microcredentials' "
             "AND column_name = 'ects'"
@@ -185,7 +190,7 @@ def test_a_failed_run_leaves_the_previous_catalogue_whole(catalogue):
     assert "key 'unknown_key': unknown key" in str(failure.event_specific_data.error)
     assert (out / "parquet").resolve() == release
     assert (out / "catalogue.duckdb").read_bytes() == database
-    assert len(read_published(out)["microcredentials"]) == 10
+    assert len(read_published(out)["microcredentials"]) == 13
 
 
 def test_definitions_load_and_validate(tmp_path):

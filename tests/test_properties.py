@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,7 +24,7 @@ from pipelines.mapping.fields import map_source_fields
 from pipelines.normalise.records import normalise_records
 from pipelines.publish.release import to_arrow
 from pipelines.reading.registry import parse_registry
-from pipelines.validation.validate import validate_records
+from pipelines.validation.validate import rejected_records, validate_records
 from schemas.reads import ParsedFeed, RowProblem
 
 settings.register_profile(
@@ -179,12 +180,39 @@ def assert_nothing_lost(parsed: ParsedFeed, source_format: str, decimal: str, se
     normalised, problems = normalise_records(frame, registry)
     result = validate_records(normalised, problems)
     accepted = set(result.accepted["record_index"])
-    rejected = set(result.rejects["record_index"])
+    rejected = set(rejected_records(result.rejects)["record_index"])
     assert accepted.isdisjoint(rejected)
     assert accepted | rejected == set(range(read))
     for column in ("field", "reason"):
         assert result.rejects[column].map(lambda v: isinstance(v, str) and v.strip() != "").all()
+    assert set(result.rejects["severity"]) <= {"error", "warning"}
+    assert_every_dropped_value_has_a_problem(frame, result)
     to_arrow("rejects", result.rejects)  # UTF-8 text and the published types
+
+
+#: Fields whose value the pipeline may replace rather than drop (a registry name, a code's own
+#: label, a framework that goes with its level): they are not checked for a problem row.
+REPLACED = {"provider_id", "provider_name", "nqf_framework", "isced_f_label", "source_record_id"}
+
+
+def assert_every_dropped_value_has_a_problem(frame: pd.DataFrame, result) -> None:
+    """A value the feed gave that an accepted record no longer holds (or a list item it lost)
+    has a row in rejects naming that record and field."""
+    reported = set(zip(result.rejects["record_index"], result.rejects["field"], strict=True))
+    written = frame.set_index("record_index")
+    for record in result.accepted.to_dict("records"):
+        index = record["record_index"]
+        for field in set(MAPPED_FIELDS) & set(written.columns) - REPLACED:
+            given = written.at[index, field]
+            if given is None or (isinstance(given, float) and pd.isna(given)):
+                continue
+            kept = record.get(field)
+            if isinstance(given, list):  # items may fold into one code (English, en)
+                lost = not (isinstance(kept, list) and kept)
+            else:
+                lost = kept is None or (not isinstance(kept, list) and pd.isna(kept))
+            if lost:
+                assert (index, field) in reported, (index, field, given, kept)
 
 
 # ----------------------------------------------------------------------- parsers on any bytes

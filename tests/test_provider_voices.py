@@ -60,7 +60,9 @@ FEEDS = {
     "register": [
         offer("R1", "Coastal Engineering", provider="TU Example"),  # NL: may
         offer("R2", "Robotics", provider="Munich Example University"),  # DE: may not
-        offer("R3", "Water Management", provider="Hogeschool Nieuw"),  # unregistered NL: may
+        offer("R3", "Water Management", provider="Hogeschool Nieuw", country="NL"),  # may
+        offer("R4", "Dike Inspection", provider="Unplaced Academy"),  # no country: may
+        offer("R5", "Brewing", provider="Brauakademie Süd", country="DE"),  # DE: may not
     ],
     "platform": [
         offer("P1", "Machine Learning", awarding_body="Munich Example University"),  # named
@@ -95,6 +97,7 @@ def source(source_id: str, url: str) -> dict:
             "url": "url",
             "provider_name": "provider",
             "awarding_body_name": "awarding_body",
+            "provider_country": "country",
         },
     }
     if source_id in SPEAKS_FOR:
@@ -128,23 +131,36 @@ def catalogue(tmp_path_factory):
     return build_catalogue(result, reads, registry, datetime(2026, 3, 1, tzinfo=UTC))
 
 
-def rejected(tables) -> dict[str, tuple[str, str]]:
+def rejected(tables) -> dict[str, tuple[str, str, str]]:
+    """Problems by record id: (field, reason, severity)."""
     r = tables.rejects
-    return {
-        i: (f, reason) for i, f, reason in zip(r.source_record_id, r.field, r.reason, strict=True)
-    }
+    rows = zip(r.source_record_id, r.field, r.reason, r.severity, strict=True)
+    return {i: (f, reason, severity) for i, f, reason, severity in rows}
 
 
 def test_records_naming_a_provider_their_source_may_not_speak_for_are_rejected(catalogue):
     found = rejected(catalogue)
-    for ref, field in [("C1", "provider_name"), ("C2", "provider_name"), ("R2", "provider_name")]:
-        assert found[ref][0] == field
-        assert "may not publish for provider" in found[ref][1]
-        assert "speaks_for" in found[ref][1]
+    for ref in ("C1", "C2", "R2", "R5"):
+        field, reason, severity = found[ref]
+        assert (field, severity) == ("provider_name", "error")
+        assert "may not publish for provider" in reason and "speaks_for" in reason
+    assert set(found) == {"C1", "C2", "C4", "R2", "R5", "P2"}
+
+
+def test_an_awarding_body_it_may_not_speak_for_is_dropped_and_the_record_stays_its_own(
+    catalogue,
+):
+    found = rejected(catalogue)
     for ref in ("C4", "P2"):
-        assert found[ref][0] == "awarding_body_name"
-        assert "may not publish for awarding body" in found[ref][1]
-    assert set(found) == {"C1", "C2", "C4", "R2", "P2"}
+        field, reason, severity = found[ref]
+        assert (field, severity) == ("awarding_body_name", "warning")
+        assert "may not publish for awarding body" in reason
+    lineage = catalogue.lineage.set_index("source_record_id")["credential_id"]
+    mc = catalogue.microcredentials.set_index("credential_id")
+    assert mc.loc[lineage["C4"], "provider_id"] == "nl-college"
+    assert lineage["C4"] != lineage["D2"]  # not merged into the university's own offering
+    assert mc.loc[lineage["D2"], "source_count"] == 1
+    assert mc.loc[lineage["P2"], "provider_id"] == "fr-platform"
 
 
 def test_aggregators_publish_for_whom_the_registry_says(catalogue):
@@ -152,6 +168,7 @@ def test_aggregators_publish_for_whom_the_registry_says(catalogue):
     mc = catalogue.microcredentials.set_index("credential_id")
     assert mc.loc[lineage["R1"], "provider_id"] == "nl-delft"
     assert mc.loc[lineage["R3"], "provider_id"] == "unregistered-nl-hogeschool-nieuw"
+    assert mc.loc[lineage["R4"], "provider_id"] == "unregistered-xx-unplaced-academy"
     assert mc.loc[lineage["P1"], "awarding_body_name"] == "Munich Example University"
     assert mc.loc[lineage["C3"], "provider_id"] == "nl-college"
 
@@ -175,7 +192,7 @@ def test_the_universitys_row_takes_nothing_from_the_college(catalogue):
 
 def test_nothing_is_lost(catalogue):
     counts = nothing_lost(catalogue.as_dict())
-    assert counts["lost"].eq(0).all() and counts["records_read"].sum() == 11
+    assert counts["lost"].eq(0).all() and counts["records_read"].sum() == 13
 
 
 def test_survivorship_takes_no_field_from_a_record_that_may_not_speak_for_the_row():

@@ -10,21 +10,25 @@ from connectors.http import FeedClient
 from pipelines.catalogue.build import build_catalogue, validate_sources
 from pipelines.reading.registry import load_registry
 from pipelines.reading.sources import read_sources
+from pipelines.validation.validate import rejected_records
 
 SAMPLE = Path(__file__).parent.parent / "data" / "providers.yaml"
 
-#: data/feeds/README.md: the records that are invalid on purpose, and why.
-EXPECTED_REJECTS = {
-    ("at-tugraz-csv", "TUG-MC-26-009", "end_date"),
-    ("de-tum-json", "TUM-ILL-MC-0150", "ects"),
-    ("de-tum-json", "TUM-ILL-MC-0155", "eqf_level"),
-    ("nl-tudelft-xml", "TUD-MC-2026-122", "url"),
-    ("nl-mc-register-json", "NLMC-2026-0042", "source_record_id"),
-    ("fr-fun-json", "course-v1:ubordeaux+28007+session02", "title"),
-    ("ie-ucd-csv", "UCD-MC-BUS40070", "provider_country"),
-    ("ie-ucd-csv", "UCD-MC-ENG40080", "ects"),
-    ("es-upv-tsv", "UPV-MC-2026-09", "ects"),
-    ("pl-uw-json", None, "price_amount"),  # the feed gives no ids: derived from content
+#: data/feeds/README.md: the records that are invalid on purpose, and what each problem costs:
+#: the record (error) or only the value (warning).
+EXPECTED_PROBLEMS = {
+    ("at-tugraz-csv", "TUG-MC-26-009", "end_date", "warning"),
+    ("de-tum-json", "TUM-ILL-MC-0150", "ects", "error"),
+    ("de-tum-json", "TUM-ILL-MC-0155", "eqf_level", "error"),
+    ("nl-tudelft-xml", "TUD-MC-2026-122", "url", "warning"),
+    # one id for two different courses: both kept, under distinct ids
+    ("nl-mc-register-json", "NLMC-2026-0042~04c760", "source_record_id", "warning"),
+    ("nl-mc-register-json", "NLMC-2026-0042~5ef473", "source_record_id", "warning"),
+    ("fr-fun-json", "course-v1:ubordeaux+28007+session02", "title", "error"),
+    ("ie-ucd-csv", "UCD-MC-BUS40070", "provider_country", "warning"),
+    ("ie-ucd-csv", "UCD-MC-ENG40080", "ects", "warning"),
+    ("es-upv-tsv", "UPV-MC-2026-09", "ects", "error"),
+    ("pl-uw-json", None, "price_amount", "warning"),  # the feed gives no ids: derived from content
 }
 
 
@@ -54,13 +58,19 @@ def test_sample_covers_the_formats_and_countries_the_issue_asks_for(sample):
 def test_sample_rejects_exactly_the_documented_records(sample):
     _, reads, result = sample
     found = {
-        (r.source_id, None if r.source_id == "pl-uw-json" else r.source_record_id, r.field)
+        (
+            r.source_id,
+            None if r.source_id == "pl-uw-json" else r.source_record_id,
+            r.field,
+            r.severity,
+        )
         for r in result.rejects.itertuples()
     }
-    assert found == EXPECTED_REJECTS
+    assert found == EXPECTED_PROBLEMS
     read = sum(r.records_read for r in reads)
-    rejected = len(result.rejects[["source_id", "record_index"]].drop_duplicates())
+    rejected = len(rejected_records(result.rejects))
     assert read == 128  # 117 in the tabular feeds, 11 in the standard-profile feeds
+    assert rejected == 4
     assert len(result.accepted) + rejected == read
 
 

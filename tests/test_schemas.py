@@ -216,8 +216,25 @@ VALID = {"source_id": "graz", "title": "Data Literacy", "ects": "5"}
         ({"title": None}, "title", "required field is missing"),
         ({"ects": "75"}, "ects", "ECTS must be 1 to 59"),
         ({"ects": "0.5"}, "ects", "ECTS must be 1 to 59"),
-        ({"ects": "five"}, "ects", "not a number"),
         ({"eqf_level": "9"}, "eqf_level", "EQF level must be 1 to 8"),
+    ],
+)
+def test_a_record_that_is_no_micro_credential_or_unidentifiable_is_rejected(change, field, reason):
+    result = validate([VALID, {**VALID, **change}])
+    assert len(result.accepted) == 1
+    rejects = result.rejects
+    assert (rejects["record_index"] == 1).all()
+    row = rejects[rejects["field"] == field]
+    assert row["reason"].tolist() == [reason], rejects.to_dict("records")
+    assert row["severity"].tolist() == ["error"]
+    assert row["source_id"].tolist() == ["graz"]
+    assert row["source_record_id"].tolist() == ["r1"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "reason"),
+    [
+        ({"ects": "five"}, "ects", "not a number"),
         ({"eqf_level": "high"}, "eqf_level", "not a level number"),
         ({"provider_country": "Atlantis"}, "provider_country", "unknown country"),
         ({"url": "ftp://example.org/x"}, "url", "not an http(s) URL"),
@@ -238,18 +255,22 @@ VALID = {"source_id": "graz", "title": "Data Literacy", "ects": "5"}
         ({"isced_f_code": "0618"}, "isced_f_code", "unknown ISCED-F 2013 code"),
         ({"expiry": "soon"}, "expiry", "not an ISO 8601 date or duration"),
         ({"workload_hours": "0"}, "workload_hours", "hours must be > 0"),
-        ({"provider_id": "nobody"}, "provider_id", "not a registered provider id"),
     ],
 )
-def test_invalid_values_are_rejected_with_field_reason_and_value(change, field, reason):
+def test_a_bad_optional_value_costs_the_value_not_the_record(change, field, reason):
     result = validate([VALID, {**VALID, **change}])
-    assert len(result.accepted) == 1
+    assert len(result.accepted) == 2
     rejects = result.rejects
-    assert (rejects["record_index"] == 1).all()
-    row = rejects[rejects["field"] == field]
-    assert row["reason"].tolist() == [reason], rejects.to_dict("records")
-    assert row["source_id"].tolist() == ["graz"]
-    assert row["source_record_id"].tolist() == ["r1"]
+    assert rejects[["record_index", "field", "reason", "severity"]].values.tolist() == [
+        [1, field, reason, "warning"]
+    ]
+    assert rejects["source_record_id"].tolist() == ["r1"]
+    kept = result.accepted.set_index("record_index").loc[1]
+    if field == "languages":
+        assert kept["languages"] == ["en"]  # the known language stays
+    else:
+        assert pd.isna(kept[field]), kept[field]
+    assert kept["title"] == "Data Literacy"
 
 
 def test_normalised_values_of_an_accepted_record():
@@ -289,6 +310,16 @@ def test_normalised_values_of_an_accepted_record():
     assert row["awarding_body_name"] == "Graz University" and bool(row["provider_trusted"])
 
 
+def test_a_record_naming_its_provider_by_an_unknown_id_only_has_no_provider():
+    result = validate([VALID, {**VALID, "provider_id": "nobody"}])
+    assert len(result.accepted) == 1
+    problems = result.rejects[["record_index", "field", "reason", "severity"]].values.tolist()
+    assert problems == [
+        [1, "provider_id", "not a registered provider id", "warning"],
+        [1, "provider_name", "required field is missing", "error"],
+    ]
+
+
 def test_providers_resolve_by_alias_identifier_or_stay_unregistered():
     result = validate(
         [
@@ -301,10 +332,10 @@ def test_providers_resolve_by_alias_identifier_or_stay_unregistered():
     rows = result.accepted.set_index("title")
     assert rows.loc["A", "provider_id"] == rows.loc["B", "provider_id"] == "at-graz"
     assert rows.loc["A", "provider_country"] == "AT"
-    assert rows.loc["C", "provider_id"] == "unregistered-nl-hogeschool-onbekend"
+    assert rows.loc["C", "provider_id"] == "unregistered-xx-hogeschool-onbekend"
     assert rows.loc["C", "provider_id_origin"] == "unregistered provider"
     assert rows.loc["C", "provider_name"] == "Hogeschool Onbekend"
-    assert rows.loc["C", "provider_country"] == "NL"  # the aggregator's country
+    assert rows.loc["C", "provider_country"] is None  # never the aggregator's country
     assert rows.loc["D", "provider_id"] == "nl-agg"
 
 

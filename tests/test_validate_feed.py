@@ -83,7 +83,8 @@ def test_errors_name_record_field_value_and_fix(csv_feed):
         country="AT",
     )
     records = by_id(report)
-    assert (report.records_read, report.records_accepted, report.records_rejected) == (5, 2, 3)
+    assert (report.records_read, report.records_accepted, report.records_rejected) == (5, 4, 1)
+    assert report.values_dropped == 2
     assert report.exit_status == 1
 
     (ects,) = records["MC-2"].errors
@@ -91,11 +92,14 @@ def test_errors_name_record_field_value_and_fix(csv_feed):
     assert ects.reason == "ECTS must be 1 to 59"
     assert "1 to 59 ECTS (framework footnote 5)" in ects.fix and "split it" in ects.fix
 
-    (isced,) = records["MC-3"].errors
-    assert (isced.field, isced.value) == ("isced_f_code", "1234")
+    # a bad optional value costs the value: a warning, the record is accepted without it
+    (isced,) = records["MC-3"].dropped
+    assert (isced.severity, isced.field, isced.value) == ("warning", "isced_f_code", "1234")
+    assert records["MC-3"].accepted and not records["MC-3"].errors
+    assert isced.reason == "unknown ISCED-F 2013 code" and isced.value_dropped
     assert "4-digit ISCED-F 2013 code such as 0613" in isced.fix
 
-    (date,) = records["MC-4"].errors
+    (date,) = records["MC-4"].dropped
     assert (date.field, date.value) == ("start_date", "next spring")
     assert "YYYY-MM-DD" in date.fix
 
@@ -107,8 +111,11 @@ def test_errors_name_record_field_value_and_fix(csv_feed):
     text = render_report(report)
     assert "record #2  id MC-2  'Big Course'  [rejected]" in text
     assert "ects = '75': ECTS must be 1 to 59" in text
-    assert "isced_f_code = '1234': unknown ISCED-F 2013 code" in text
-    assert "Records read 5, accepted 2, rejected 3" in text
+    assert (
+        "isced_f_code = '1234': unknown ISCED-F 2013 code; the value is dropped, the record kept"
+        in text
+    )
+    assert "Records read 5, accepted 4, rejected 1; values dropped 2" in text
     assert "FAILED" in text
 
 
@@ -122,13 +129,15 @@ def test_summary_gives_the_share_of_each_constitutive_element(csv_feed):
         country="AT",
     )
     shares = {e.element: (e.present, e.of) for e in report.elements}
-    # Over the two accepted records, MC-1 and MC-5 (which has no learning outcomes).
-    assert shares["learning_outcomes"] == (1, 2)
-    assert shares["workload"] == (2, 2) and shares["subject_area"] == (2, 2)
-    assert shares["assessment"] == (0, 2) and shares["provider"] == (2, 2)
+    # Over the four accepted records: MC-5 has no outcomes, MC-3 lost its ISCED-F code.
+    assert shares["learning_outcomes"] == (3, 4)
+    assert shares["workload"] == (4, 4) and shares["subject_area"] == (3, 4)
+    assert shares["assessment"] == (0, 4) and shares["provider"] == (4, 4)
     text = render_report(report)
-    assert "learning_outcomes      50%  (1 of 2)" in text
-    assert "assessment              0%  (0 of 2)" in text
+    assert "learning_outcomes      75%  (3 of 4)" in text
+    assert "assessment              0%  (0 of 4)" in text
+    assert "record #3  id MC-3  'Odd Field'  [accepted, 1 value dropped]" in text
+    assert "FAILED: the pipeline would reject 1 of 5 records and drop 2 values" in text
 
 
 def test_valid_feed_exits_0_with_warnings_only(tmp_path, capsys):
@@ -136,7 +145,7 @@ def test_valid_feed_exits_0_with_warnings_only(tmp_path, capsys):
     path.write_text(CSV_FEED.splitlines()[0] + "\n" + CSV_FEED.splitlines()[1] + "\n")
     status, out, _ = cli(csv_args(path), capsys)
     assert status == 0
-    assert "OK: the pipeline would accept every record" in out
+    assert "OK: the pipeline would accept every record and every value" in out
     assert "warning  assessment_type: constitutive element 'assessment' is missing" in out
 
 
@@ -144,11 +153,12 @@ def test_json_report_parses(csv_feed, capsys):
     status, out, _ = cli([*csv_args(csv_feed), "--json"], capsys)
     assert status == 1
     report = json.loads(out)
-    assert report["records_read"] == 5 and report["records_rejected"] == 3
+    assert report["records_read"] == 5 and report["records_rejected"] == 1
+    assert report["values_dropped"] == 2
     assert report["constitutive_elements"]["learning_outcomes"] == {
-        "present": 1,
-        "of": 2,
-        "share": 0.5,
+        "present": 3,
+        "of": 4,
+        "share": 0.75,
     }
     big = next(r for r in report["records"] if r["record_id"] == "MC-2")
     assert big["position"] == 2 and big["accepted"] is False
@@ -172,8 +182,8 @@ def test_country_alone_becomes_the_records_provider_country(csv_feed):
         options={"list_separator": "|"},
         country="AT",
     )
-    assert report.records_accepted == 2
-    assert not any(f.field.startswith("provider") for r in report.records for f in r.errors)
+    assert report.records_accepted == 4
+    assert not any(f.field.startswith("provider") for r in report.records for f in r.findings)
 
 
 def test_code_contradictions_are_warnings(tmp_path):
@@ -249,32 +259,49 @@ def test_xml_options_take_yaml_namespaces(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    ("source", "errors"),
+    ("source", "problems"),
     [
-        ("at-tugraz-csv", {("TUG-MC-26-009", "end_date")}),
-        ("de-tum-json", {("TUM-ILL-MC-0150", "ects"), ("TUM-ILL-MC-0155", "eqf_level")}),
-        ("nl-tudelft-xml", {("TUD-MC-2026-122", "url")}),
-        ("nl-mc-register-json", {("NLMC-2026-0042", "source_record_id")}),
-        ("fr-fun-json", {("course-v1:ubordeaux+28007+session02", "title")}),
-        ("ie-ucd-csv", {("UCD-MC-BUS40070", "provider_country"), ("UCD-MC-ENG40080", "ects")}),
-        ("pl-uw-json", {("Sztuczna inteligencja w administracji publicznej", "price_amount")}),
-        ("es-upv-tsv", {("UPV-MC-2026-09", "ects")}),
+        ("at-tugraz-csv", {("TUG-MC-26-009", "end_date", "warning")}),
+        (
+            "de-tum-json",
+            {("TUM-ILL-MC-0150", "ects", "error"), ("TUM-ILL-MC-0155", "eqf_level", "error")},
+        ),
+        ("nl-tudelft-xml", {("TUD-MC-2026-122", "url", "warning")}),
+        (
+            "nl-mc-register-json",  # one id, two courses: both kept under distinct ids
+            {
+                ("NLMC-2026-0042", "source_record_id", "warning"),
+            },
+        ),
+        ("fr-fun-json", {("course-v1:ubordeaux+28007+session02", "title", "error")}),
+        (
+            "ie-ucd-csv",
+            {
+                ("UCD-MC-BUS40070", "provider_country", "warning"),
+                ("UCD-MC-ENG40080", "ects", "warning"),
+            },
+        ),
+        (
+            "pl-uw-json",
+            {("Sztuczna inteligencja w administracji publicznej", "price_amount", "warning")},
+        ),
+        ("es-upv-tsv", {("UPV-MC-2026-09", "ects", "error")}),
         ("gb-gcu-xml", set()),
         ("it-polimi-xml", set()),
         ("fi-nordlight-json", set()),
         ("be-kuleuven-csv", set()),
     ],
 )
-def test_sample_feeds_report_their_documented_invalid_records(source, errors):
+def test_sample_feeds_report_their_documented_invalid_records(source, problems):
     """data/feeds/README.md lists the deliberately invalid records of each sample feed."""
     report = validate_feed(None, registry_path=SAMPLE_REGISTRY, source_id=source)
     found = {
-        (r.title if source == "pl-uw-json" else r.record_id, f.field)
+        (r.title if source == "pl-uw-json" else r.record_id, f.field, f.severity)
         for r in report.records
-        for f in r.errors
+        for f in [*r.errors, *r.dropped]
     }
-    assert found == errors
-    assert report.exit_status == (1 if errors else 0)
+    assert found == problems
+    assert report.exit_status == (1 if problems else 0)
     assert all(f.fix for r in report.records for f in r.findings)
 
 

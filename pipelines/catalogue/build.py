@@ -15,8 +15,8 @@ from pipelines.normalise.providers import ProviderIndex, awarding_provider_ids
 from pipelines.normalise.records import normalise_records
 from pipelines.normalise.voices import may_speak_for
 from pipelines.validation.completeness import completeness
-from pipelines.validation.validate import ValidationResult, validate_records
-from schemas.canonical import COLUMN_NAMES, RECORD_KEYS
+from pipelines.validation.validate import ValidationResult, problem_counts, validate_records
+from schemas.canonical import COLUMN_NAMES, RECORD_KEYS, REPEAT_OF
 from schemas.matching import COMPARISONS
 from schemas.reads import SourceRead
 from schemas.registry import Registry
@@ -71,7 +71,7 @@ def build_catalogue(
         if pd.Timestamp(run_at).tzinfo
         else pd.Timestamp(run_at, tz="UTC")
     )
-    records = result.accepted.reset_index(drop=True)
+    records, repeats = _split_repeats(result.accepted)
     records["completeness"], _ = completeness(records)
     index = ProviderIndex(registry, registry.matching.provider_similarity)
     records["match_provider"] = awarding_provider_ids(records, index)
@@ -102,6 +102,7 @@ def build_catalogue(
 
     records["credential_id"] = records["cluster"].map(ids)
     lineage = _lineage(records, dedup.matches, ranking, previous.get("lineage"), history)
+    lineage = _with_repeats(lineage, repeats)
     feed_status = _feed_status(reads, lineage, result.rejects, run_ts, previous.get("feed_status"))
     return CatalogueTables(
         microcredentials,
@@ -122,6 +123,32 @@ def _speaks_for_row(records: pd.DataFrame, ranking: pd.Index, registry: Registry
     row_provider = records["cluster"].map(best["provider_id"])
     row_country = records["cluster"].map(best["provider_country"])
     return may_speak_for(registry, records["source_id"], row_provider, row_country)
+
+
+def _split_repeats(accepted: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The records to deduplicate, and the identical repeats folded into one of them."""
+    repeat_of = accepted.get(REPEAT_OF)
+    if repeat_of is None:
+        return accepted.reset_index(drop=True), accepted.iloc[:0]
+    folded = repeat_of.notna()
+    return accepted[~folded].reset_index(drop=True), accepted[folded]
+
+
+def _with_repeats(lineage: pd.DataFrame, repeats: pd.DataFrame) -> pd.DataFrame:
+    """Lineage rows for folded repeats: the row of the record they repeat, and why."""
+    if repeats.empty:
+        return lineage
+    first = lineage[lineage["active"]].set_index(["source_id", "record_index"])["credential_id"]
+    of = pd.MultiIndex.from_arrays([repeats["source_id"], repeats[REPEAT_OF].astype("int64")])
+    rows = repeats[list(RECORD_KEYS)].assign(
+        credential_id=first.reindex(of).to_numpy(),
+        merge_reason="identical repeat of record #"
+        + (repeats[REPEAT_OF].astype("int64") + 1).astype("str").to_numpy()
+        + " in this feed (same id, same content): folded into it",
+        active=True,
+    )
+    lineage = pd.concat([lineage, rows[LINEAGE.column_names]], ignore_index=True)
+    return lineage.sort_values(["source_id", "record_index"]).reset_index(drop=True)
 
 
 def _evidence(matches: pd.DataFrame) -> pd.Series:
@@ -206,7 +233,7 @@ def _feed_status(
     history: pd.DataFrame | None,
 ) -> pd.DataFrame:
     accepted = lineage.groupby("source_id").size()
-    rejected = rejects.groupby("source_id")["record_index"].nunique()
+    problems = problem_counts(rejects)
     current = pd.DataFrame(
         {
             "source_id": [r.source_id for r in reads],
@@ -222,7 +249,9 @@ def _feed_status(
         }
     )
     current["records_accepted"] = current["source_id"].map(accepted).fillna(0).astype("int64")
-    current["records_rejected"] = current["source_id"].map(rejected).fillna(0).astype("int64")
+    for column in ("records_rejected", "values_dropped"):
+        counted = current["source_id"].map(problems[column]).fillna(0)
+        current[column] = counted.astype("int64")
     current["records_read"] = current["records_read"].astype("int64")
     current = current[FEED_STATUS.column_names]
     if history is not None and len(history):

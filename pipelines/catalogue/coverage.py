@@ -10,8 +10,8 @@ COVERED = {"eqf": "eqf_level_origin", "isced_f": "isced_f_code_origin", "ects": 
 COVERAGE_VIEW_SQL = (
     "CREATE VIEW code_coverage AS SELECT l.source_id, count(*) AS records, "
     + ", ".join(
-        f"round(avg(({col} = 'given')::INT), 3) AS {name}_given, "
-        f"round(avg(({col} LIKE 'derived%')::INT), 3) AS {name}_derived"
+        f"round(avg(coalesce({col} = 'given', false)::INT), 3) AS {name}_given, "
+        f"round(avg(coalesce({col} LIKE 'derived%', false)::INT), 3) AS {name}_derived"
         for name, col in COVERED.items()
     )
     + " FROM lineage l JOIN microcredentials m USING (credential_id) GROUP BY l.source_id ORDER BY l.source_id"

@@ -81,6 +81,7 @@ def _eqf(frame: pd.DataFrame, problems: Problems, flags: _Flags) -> None:
     )
     bad = nqf["problem"].notna()
     problems.add(frame.index[bad], "nqf_level", nqf["problem"], frame["nqf_level"])
+    frame.loc[bad, ["nqf_level", "nqf_framework"]] = None  # a level and its framework go together
     resolved = nqf["eqf"].notna()
     frame.loc[resolved, "nqf_framework"] = nqf.loc[resolved, "framework"]
     frame.loc[resolved, "nqf_level"] = nqf.loc[resolved, "level"]

@@ -20,7 +20,7 @@ from pipelines.normalise.european_codes import ORIGIN_FIELDS, map_codes
 from pipelines.normalise.providers import ProviderIndex, unregistered_ids
 from pipelines.normalise.text_limits import refuse_long_texts
 from pipelines.normalise.voices import refuse_other_voices
-from schemas.canonical import COLUMN_NAMES, COLUMNS_BY_NAME, RECORD_KEYS
+from schemas.canonical import COLUMN_NAMES, COLUMNS_BY_NAME, RECORD_KEYS, REPEAT_OF
 from schemas.problems import Problems
 from schemas.registry import Registry
 
@@ -94,11 +94,12 @@ def _expiry(frame: pd.DataFrame, problems: Problems) -> None:
     frame["expiry"] = text.where(duration, as_date.dt.strftime("%Y-%m-%d")).where(ok, None)
 
 
-def _providers(frame: pd.DataFrame, registry: Registry, problems: Problems) -> None:
+def _providers(
+    frame: pd.DataFrame, registry: Registry, index: ProviderIndex, problems: Problems
+) -> None:
     """Resolve each record's provider to the registry (by id, name, alias, identifier or a
     similar name); records that name none belong to their source's provider, and a provider the
     registry does not know gets an `unregistered-` id of its own."""
-    index = ProviderIndex(registry, registry.matching.provider_similarity)
     providers = registry.providers_by_id
     source_provider = pd.Series({s.id: s.provider for s in registry.sources}, dtype="object")
     default_id = frame["source_id"].map(source_provider)
@@ -117,8 +118,9 @@ def _providers(frame: pd.DataFrame, registry: Registry, problems: Problems) -> N
     named = given_id.notna() | given_name.notna()
     resolved = by_id.fillna(by_name)
     unregistered = named & resolved.isna() & given_name.notna()
-    fallback_country = given_country.fillna(default_id.map(country_of))
-    own_id = unregistered_ids(given_name.where(unregistered), fallback_country)
+    # A provider the registry does not know has the country its record states, or none: never
+    # the country of the platform or aggregator that published the record.
+    own_id = unregistered_ids(given_name.where(unregistered), given_country)
     provider_id = resolved.where(named, default_id).fillna(own_id)
     frame["provider_id"] = provider_id.where(provider_id.notna(), None)
     frame["provider_id_origin"] = np.select(
@@ -132,18 +134,41 @@ def _providers(frame: pd.DataFrame, registry: Registry, problems: Problems) -> N
     trusted_of = {p.id: p.trusted for p in providers.values()}
     name = registered.map(name_of).fillna(given_name)
     frame["provider_name"] = name.where(name.notna(), None)
-    country = frame["provider_country"]
-    frame["provider_country"] = country.where(
-        country.notna(), registered.map(country_of).fillna(default_id.map(country_of))
+    stated = frame["provider_country"]
+    problems.add(
+        stated.index[stated.notna() & given_country.isna()],
+        "provider_country",
+        "unknown country",
+        stated,
     )
+    country = given_country.where(given_country.notna(), registered.map(country_of))
+    frame["provider_country"] = country.where(country.notna(), None)
     frame["provider_trusted"] = registered.map(trusted_of).fillna(False).astype(bool)
+
+
+def _awarding_bodies(frame: pd.DataFrame, registry: Registry, index: ProviderIndex) -> None:
+    """The awarding body is the provider unless the record names another (a platform's partner
+    university); another body has the country its record states, else the registry's when it
+    is a registered provider, else none."""
+    country_of = {p.id: p.country for p in registry.providers}
+    body, body_country = frame["awarding_body_name"], frame["awarding_body_country"]
+    other = body.notna() & (body.astype("object") != frame["provider_name"].astype("object"))
+    stated = codes.map_distinct(body_country, codes.country_code)
+    registered, _ = index.resolve(body.where(other), stated)
+    frame["awarding_body_name"] = body.where(body.notna(), frame["provider_name"])
+    known = body_country.where(
+        body_country.notna(),
+        registered.map(country_of).where(other, frame["provider_country"]),
+    )
+    frame["awarding_body_country"] = known.where(known.notna(), None)
 
 
 def _formula_values(frame: pd.DataFrame, problems: Problems) -> None:
     """Refuse text that a spreadsheet would run as a formula: it starts with `=`, `+` or `@`,
     or with `-` and a calculation (`-2+3`, `-SUM(`, `-cmd|`). Harmless here, dangerous once the
     catalogue is exported to a spreadsheet (CSV injection). A bullet (`- understands X`,
-    `- self-paced`) is text. The value reported is the item that looks like a formula."""
+    `- self-paced`) is text. The value reported is the item that looks like a formula; a list
+    loses that item only."""
     formula_like = r"^\s*(?:[=+@]|-\s*(?:[\d.]+\s*[-+*/^&(]|[A-Za-z_][\w.]*\(|\w+\|))"
     lists = ("learning_outcomes", "stackable_into")
     free_text = (
@@ -153,14 +178,23 @@ def _formula_values(frame: pd.DataFrame, problems: Problems) -> None:
     for field in free_text:
         values = explode_items(frame[field]) if field in lists else frame[field].dropna()
         text = values.astype("str")
-        formula = text[text.str.match(formula_like).fillna(False).astype(bool)]
-        formula = formula[~formula.index.duplicated()]
-        problems.add(formula.index, field, "looks like a spreadsheet formula", formula)
+        is_formula = text.str.match(formula_like).fillna(False).astype(bool)
+        formula = text[is_formula]
+        first = formula[~formula.index.duplicated()]
+        problems.add(first.index, field, "looks like a spreadsheet formula", first, "breaks_rule")
+        if not is_formula.any():
+            continue
+        if field in lists:
+            kept = values[~is_formula.to_numpy()]
+            frame[field] = collect_lists(kept.astype("str"), frame.index)
+        elif field != "title":  # a title is required: the record is rejected instead
+            frame.loc[formula.index, field] = None
 
 
 #: The columns of a normalised record: its keys, every field a feed can state, and provenance.
 NORMALISED_COLUMNS = (
     *RECORD_KEYS,
+    REPEAT_OF,
     *(c for c in COLUMN_NAMES if COLUMNS_BY_NAME[c].mappable),
     "provider_trusted",
     "provider_id_origin",
@@ -173,14 +207,65 @@ def _record_problems(frame: pd.DataFrame, problems: Problems) -> None:
     """What is wrong with a record as a whole: unreadable, a repeated id, a formula."""
     unreadable = frame.index[frame[PROBLEM].notna()]
     problems.add(unreadable, "record", frame[PROBLEM], frame[PROBLEM_VALUE])
-    duplicate = frame.duplicated(["source_id", "source_record_id"], keep="first")
-    problems.add(
-        frame.index[duplicate],
-        "source_record_id",
-        "duplicate record id in this feed (the first record with it is kept)",
-        frame["source_record_id"],
-    )
+    _repeated_ids(frame, problems)
     _formula_values(frame, problems)
+
+
+def _content_keys(rows: pd.DataFrame) -> pd.Series:
+    """A hash of everything a record says (its id and position aside), to tell an identical
+    repeat from another record under the same id."""
+    said = [c for c in rows.columns if c not in (*RECORD_KEYS, REPEAT_OF)]
+    text = (
+        rows[said]
+        .astype("object")
+        .map(lambda v: "\x1e".join(map(str, v)) if isinstance(v, list) else v)
+    )
+    return pd.util.hash_pandas_object(text, index=False)
+
+
+def _repeated_ids(frame: pd.DataFrame, problems: Problems) -> None:
+    """Records of one feed that share an id. An identical repeat is folded into the first
+    record like it (`repeat_of`: its record index); records saying different things under one
+    id are kept apart, each under the id made distinct (`ID~<6 hex of its content>`), with a
+    warning naming the others. Nothing is dropped, and the ids do not depend on the order."""
+    frame[REPEAT_OF] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    keys = ["source_id", "source_record_id"]
+    shared = frame[frame.duplicated(keys, keep=False) & frame["source_record_id"].notna()]
+    if shared.empty:
+        return
+    content = _content_keys(shared)
+    first = shared.assign(_content=content).groupby([*keys, "_content"])["record_index"]
+    repeat_of = first.transform("min")
+    frame.loc[shared.index, REPEAT_OF] = repeat_of.where(
+        repeat_of != shared["record_index"]
+    ).astype("Int64")
+    variants = content.groupby([shared[k] for k in keys]).transform("nunique")
+    differ = shared.index[variants > 1]
+    if not len(differ):
+        return
+    others = (
+        shared.loc[differ]
+        .groupby(keys)["record_index"]
+        .transform(lambda r: ", ".join(f"#{i + 1}" for i in sorted(r)))
+    )
+    renamed = (
+        shared.loc[differ, "source_record_id"]
+        + "~"
+        + content[differ].map(lambda h: f"{h:016x}"[:6])
+    )
+    problems.add(
+        differ,
+        "source_record_id",
+        "id "
+        + shared.loc[differ, "source_record_id"].map(repr)
+        + " is given to records "
+        + others
+        + " with different content: kept apart as "
+        + renamed.map(repr),
+        frame["source_record_id"],
+        "breaks_rule",
+    )
+    frame.loc[differ, "source_record_id"] = renamed
 
 
 def normalise_records(
@@ -199,14 +284,11 @@ def normalise_records(
     problems = Problems()
     refuse_long_texts(frame, problems)
     _record_problems(frame, problems)
-    _providers(frame, registry, problems)
-    for field in ("provider_country", "awarding_body_country"):
-        _lookup(frame, field, codes.country_code, problems, "unknown country")
-    frame["awarding_body_name"] = frame["awarding_body_name"].fillna(frame["provider_name"])
-    frame["awarding_body_country"] = frame["awarding_body_country"].fillna(
-        frame["provider_country"]
-    )
-    refuse_other_voices(frame, registry, problems)
+    index = ProviderIndex(registry, registry.matching.provider_similarity)
+    _providers(frame, registry, index, problems)
+    _lookup(frame, "awarding_body_country", codes.country_code, problems, "unknown country")
+    _awarding_bodies(frame, registry, index)
+    refuse_other_voices(frame, registry, index, problems)
     _lookup(frame, "title_language", codes.language_code, problems, "unknown language")
     _languages(frame, problems)
     _lookup(frame, "price_currency", codes.currency_code, problems, "unknown currency")

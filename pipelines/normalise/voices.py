@@ -3,8 +3,10 @@ a provider (or an awarding body) their source may not speak for.
 
 A source publishes for its own provider (registry key `provider`); an aggregator's entry says in
 `speaks_for` which registered providers, which countries or `any` it may also speak for. A
-record naming anyone else would borrow their name and trust (`provider_trusted`): it is rejected
-with the reason, never published under the provider it names.
+record naming anyone else as its provider would borrow their name and trust
+(`provider_trusted`): it is rejected with the reason, never published under the provider it
+names. A record naming such an awarding body loses that value (a warning) and stays its
+provider's own, so it is never merged into the other's offerings.
 """
 
 from __future__ import annotations
@@ -23,17 +25,23 @@ def may_speak_for(
 ) -> pd.Series:
     """Whether each row's source may publish for the provider `provider_ids` names (a
     registry id, or an `unregistered-` one) in `countries`. A registered provider's country is
-    the registry's, whatever a record claims."""
+    the registry's, whatever a record claims; a provider the registry does not know, named
+    without a country, is within reach of an aggregator that speaks for countries (nothing says
+    it is outside them, and it borrows no registered name or trust)."""
     registered_country = {p.id: p.country for p in registry.providers}
-    country = provider_ids.map(registered_country).fillna(countries)
+    registered = provider_ids.isin(list(registered_country))
+    country = provider_ids.map(registered_country).where(registered, countries)
     source = source_ids.astype("object")
-    own = source.map({s.id: s.provider for s in registry.sources}) == provider_ids
-    speaks_for_any = source.map({s.id: s.speaks_for.any for s in registry.sources})
-    named = {s.id + _SEP + p for s in registry.sources for p in s.speaks_for.providers}
-    in_countries = {s.id + _SEP + c for s in registry.sources for c in s.speaks_for.countries}
+    sources = registry.sources
+    own = source.map({s.id: s.provider for s in sources}) == provider_ids
+    speaks_for_any = source.map({s.id: s.speaks_for.any for s in sources}).fillna(False)
+    has_countries = source.map({s.id: bool(s.speaks_for.countries) for s in sources}).fillna(False)
+    named = {s.id + _SEP + p for s in sources for p in s.speaks_for.providers}
+    in_countries = {s.id + _SEP + c for s in sources for c in s.speaks_for.countries}
     by_name = (source.astype("str") + _SEP + provider_ids.astype("str")).isin(named)
     by_country = (source.astype("str") + _SEP + country.astype("str")).isin(in_countries)
-    allowed = own | speaks_for_any.fillna(False).astype(bool) | by_name | by_country
+    unplaced = ~registered & country.isna() & provider_ids.notna() & has_countries.astype(bool)
+    allowed = own | speaks_for_any.astype(bool) | by_name | by_country | unplaced
     return allowed.astype(bool)
 
 
@@ -47,30 +55,26 @@ def _reason(frame: pd.DataFrame, rows: pd.Index, who: pd.Series, what: str) -> p
     )
 
 
-def refuse_other_voices(frame: pd.DataFrame, registry: Registry, problems: Problems) -> None:
-    """Add a problem (the record is rejected) for each record naming a provider or an awarding
-    body its source may not speak for. Needs resolved `provider_id`s and country codes."""
-    provider_allowed = may_speak_for(
+def refuse_other_voices(
+    frame: pd.DataFrame, registry: Registry, index: ProviderIndex, problems: Problems
+) -> None:
+    """Add a problem for each record naming a provider (the record is rejected) or an awarding
+    body (the value is dropped) its source may not speak for. Needs resolved `provider_id`s,
+    country codes and awarding bodies filled in."""
+    allowed = may_speak_for(
         registry, frame["source_id"], frame["provider_id"], frame["provider_country"]
     )
-    refused = frame["provider_id"].notna() & ~provider_allowed
-    has_name = frame["provider_name"].notna()
-    for field, mask in (
-        ("provider_name", refused & has_name),
-        ("provider_id", refused & ~has_name),
-    ):
-        rows = frame.index[mask]
-        problems.add(
-            rows, field, _reason(frame, rows, frame["provider_id"], "provider"), frame[field]
-        )
+    rows = frame.index[frame["provider_id"].notna() & ~allowed]
+    named = frame["provider_name"].where(frame["provider_name"].notna(), frame["provider_id"])
+    reason = _reason(frame, rows, frame["provider_id"], "provider")
+    problems.add(rows, "provider_name", reason, named, "breaks_rule")
 
     body, country = frame["awarding_body_name"], frame["awarding_body_country"]
     other = body.where(body.astype("object") != frame["provider_name"].astype("object"))
     if other.notna().any():
-        index = ProviderIndex(registry, registry.matching.provider_similarity)
         registered, _ = index.resolve(other, country)
         body_id = registered.fillna(unregistered_ids(other.where(registered.isna()), country))
         body_allowed = may_speak_for(registry, frame["source_id"], body_id, country)
-        rows = frame.index[other.notna() & ~body_allowed & provider_allowed]
+        rows = frame.index[other.notna() & ~body_allowed & allowed]
         reason = _reason(frame, rows, body, "awarding body")
-        problems.add(rows, "awarding_body_name", reason, body)
+        problems.add(rows, "awarding_body_name", reason, body, "breaks_rule")

@@ -10,7 +10,7 @@ import duckdb
 
 from pipelines.catalogue.coverage import COVERAGE_VIEW_SQL
 from pipelines.publish.release import empty_file
-from schemas.tables import TABLES, Table
+from schemas.tables import TABLES, UNKNOWN_PARTITION, Table
 
 
 def _quote(text: str) -> str:
@@ -24,8 +24,15 @@ def _select_release(table: Table, release: Path) -> str:
     if not any((release / table.name).rglob("*.parquet")):  # no rows: no partition
         return f"SELECT {columns} FROM read_parquet({_quote(str(release / empty_file(table)))})"
     files = _quote(str(release / table.name / "**" / "*.parquet"))
+    partition = f'"{table.partition_by}"'
+    columns = columns.replace(
+        partition, f"nullif({partition}, {_quote(UNKNOWN_PARTITION)}) AS {partition}"
+    )
     key = table.column_names[0]  # a partitioned table is read back in the order of its key
-    return f'SELECT {columns} FROM read_parquet({files}, hive_partitioning = true) ORDER BY "{key}"'
+    return (
+        f"SELECT {columns} FROM read_parquet({files}, hive_partitioning = true, "
+        f'hive_types = {{{partition}: VARCHAR}}) ORDER BY "{key}"'
+    )
 
 
 VIEWS = (

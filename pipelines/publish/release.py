@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from schemas.tables import TABLES, Table
+from schemas.tables import TABLES, UNKNOWN_PARTITION, Table
 
 KEEP_RELEASES = 3
 
@@ -48,6 +48,11 @@ def remove_leftovers(catalogue_dir: Path) -> list[Path]:
     return leftovers
 
 
+def _partitioning(table: Table) -> ds.HivePartitioning:
+    schema = pa.schema([(table.partition_by, pa.string())])
+    return ds.HivePartitioning(schema, null_fallback=UNKNOWN_PARTITION)
+
+
 def _write_table(table: Table, arrow: pa.Table, folder: Path) -> None:
     if table.partition_by is None:
         pq.write_table(arrow, folder / f"{table.name}.parquet")
@@ -58,9 +63,7 @@ def _write_table(table: Table, arrow: pa.Table, folder: Path) -> None:
             arrow,
             folder / table.name,
             format="parquet",
-            partitioning=ds.partitioning(
-                pa.schema([(table.partition_by, pa.string())]), flavor="hive"
-            ),
+            partitioning=_partitioning(table),
             existing_data_behavior="error",
             basename_template="part-{i}.parquet",
         )
@@ -103,7 +106,7 @@ def _read_table(table: Table, root: Path) -> pd.DataFrame | None:
         return pq.read_table(path).to_pandas() if path.exists() else None
     partitions, empty = root / table.name, root / empty_file(table)
     if partitions.exists():
-        dataset = ds.dataset(partitions, format="parquet", partitioning="hive")
+        dataset = ds.dataset(partitions, format="parquet", partitioning=_partitioning(table))
         return dataset.to_table().to_pandas()[table.column_names]
     return pq.read_table(empty).to_pandas() if empty.exists() else None
 

@@ -161,7 +161,8 @@ def _add_errors(
     written: _Written,
     provider_flags: bool,
 ) -> dict[int, set[str]]:
-    """An error finding per reject; returns the fields at fault in each record."""
+    """A finding per problem the pipeline would record, with its severity: an error rejects
+    the record, a warning drops the value. Returns the fields at fault in each record."""
     error_fields: dict[int, set[str]] = {index: set() for index in reports}
     for reject in rejects.itertuples(index=False):
         index = int(reject.record_index)
@@ -169,14 +170,16 @@ def _add_errors(
         as_written = written(index, reject.field)
         checked = as_text(reject.value)
         shown = as_written if as_written is not None else checked
+        dropped = reject.severity == "warning"
         reports[index].findings.append(
             Finding(
-                "error",
+                reject.severity,
                 reject.field,
                 shown,
                 reject.reason,
                 suggest_fix(reject.field, reject.reason, shown, provider_flags),
                 checked if _differs(as_written, checked) else None,
+                value_dropped=dropped,
             )
         )
     return error_fields

@@ -42,15 +42,18 @@ def render_report(report: FeedReport, all_records: bool = False) -> str:
             quiet += 1
             continue
         state = "rejected" if not record.accepted else "accepted"
+        if record.accepted and record.dropped:
+            state += f", {_count(len(record.dropped), 'value')} dropped"
         title = f"  {_shown(record.title, 60)}" if record.title else ""
         record_id = "None" if record.record_id is None else printable(record.record_id, ID_LIMIT)
         lines.append(f"record #{record.record_index + 1}  id {record_id}{title}  [{state}]")
         for finding in [*record.errors, *record.warnings]:
             value = "" if finding.value is None else f" = {_shown(finding.value)}"
             read_as = f" (read as {printable(finding.read_as, 200)})" if finding.read_as else ""
+            cost = "; the value is dropped, the record kept" if finding.value_dropped else ""
             lines.append(
                 f"  {finding.severity:<7}  {printable(finding.field)}{value}: "
-                f"{printable(finding.reason, 300)}{read_as}"
+                f"{printable(finding.reason, 300)}{read_as}{cost}"
             )
             lines.append(f"  {'':<7}  fix: {printable(finding.fix, 300)}")
     if quiet:
@@ -60,8 +63,9 @@ def render_report(report: FeedReport, all_records: bool = False) -> str:
     lines += [
         "",
         f"Records read {report.records_read}, accepted {report.records_accepted}, "
-        f"rejected {report.records_rejected} ({_count(errors, 'error')}, "
-        f"{_count(warnings, 'warning')}; {_count(report.pages, 'page')})",
+        f"rejected {report.records_rejected}; values dropped {report.values_dropped} "
+        f"({_count(errors, 'error')}, {_count(warnings, 'warning')}; "
+        f"{_count(report.pages, 'page')})",
     ]
     if report.elements:
         lines.append(
@@ -75,11 +79,13 @@ def render_report(report: FeedReport, all_records: bool = False) -> str:
             )
     if report.error:
         lines.append(f"\nFAILED: {printable(report.error)}")
-    elif report.records_rejected:
-        lines.append(
-            f"\nFAILED: the pipeline would reject {report.records_rejected} of "
-            f"{report.records_read} records (see the errors above)"
-        )
+    elif report.records_rejected or report.values_dropped:
+        lost = []
+        if report.records_rejected:
+            lost.append(f"reject {report.records_rejected} of {report.records_read} records")
+        if report.values_dropped:
+            lost.append(f"drop {_count(report.values_dropped, 'value')} (keeping their records)")
+        lines.append(f"\nFAILED: the pipeline would {' and '.join(lost)} (see above)")
     else:
-        lines.append("\nOK: the pipeline would accept every record")
+        lines.append("\nOK: the pipeline would accept every record and every value")
     return "\n".join(lines) + "\n"

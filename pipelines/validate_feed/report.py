@@ -17,6 +17,8 @@ class Finding:
     reason: str
     fix: str
     read_as: str | None = None  # the value as the pipeline read it, when that is not obvious
+    #: A warning that costs the value: the pipeline would keep the record without it.
+    value_dropped: bool = False
 
 
 @dataclass
@@ -34,6 +36,11 @@ class RecordReport:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def dropped(self) -> list[Finding]:
+        """Warnings about a value the pipeline would drop (the record is kept without it)."""
+        return [f for f in self.findings if f.value_dropped]
 
 
 @dataclass
@@ -72,10 +79,20 @@ class FeedReport:
         return self.records_read - self.records_accepted
 
     @property
+    def values_dropped(self) -> int:
+        return sum(len(r.dropped) for r in self.records if r.accepted)
+
+    @property
     def ok(self) -> bool:
-        """Readable, not empty, and no record the pipeline would reject. An empty feed fails:
-        it is nearly always a wrong records path, not a catalogue with nothing in it."""
-        return self.error is None and self.records_read > 0 and self.records_rejected == 0
+        """Readable, not empty, no record the pipeline would reject and no value it would drop.
+        An empty feed fails: it is nearly always a wrong records path, not a catalogue with
+        nothing in it."""
+        return (
+            self.error is None
+            and self.records_read > 0
+            and self.records_rejected == 0
+            and self.values_dropped == 0
+        )
 
     @property
     def exit_status(self) -> int:
@@ -94,6 +111,7 @@ class FeedReport:
             "records_read": self.records_read,
             "records_accepted": self.records_accepted,
             "records_rejected": self.records_rejected,
+            "values_dropped": self.values_dropped,
             "constitutive_elements": {
                 e.element: {"present": e.present, "of": e.of, "share": round(e.share, 4)}
                 for e in self.elements

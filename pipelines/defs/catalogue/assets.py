@@ -20,7 +20,7 @@ from pipelines.lib.safe_text import markdown_table
 from pipelines.publish.database import build_duckdb
 from pipelines.publish.release import publish_release, read_published, write_release
 from pipelines.reading.sources import SourcesRead
-from pipelines.validation.validate import ValidationResult
+from pipelines.validation.validate import ValidationResult, problem_counts, rejected_records
 from schemas.reads import SourceRead
 
 RAW_FEEDS = AssetKey(["feeds", "raw_feeds"])
@@ -28,7 +28,7 @@ RAW_FEEDS = AssetKey(["feeds", "raw_feeds"])
 
 def _per_source(reads: list[SourceRead], result: ValidationResult) -> pd.DataFrame:
     accepted = result.accepted.groupby("source_id").size()
-    rejected = result.rejects.groupby("source_id")["record_index"].nunique()
+    problems = problem_counts(result.rejects)
     frame = pd.DataFrame(
         {
             "source": [r.source_id for r in reads],
@@ -37,7 +37,11 @@ def _per_source(reads: list[SourceRead], result: ValidationResult) -> pd.DataFra
         }
     )
     frame["accepted"] = frame["source"].map(accepted).fillna(0).astype(int)
-    frame["rejected"] = frame["source"].map(rejected).fillna(0).astype(int)
+    frame["records_rejected"] = frame["source"].map(problems["records_rejected"]).fillna(0)
+    frame["values_dropped"] = frame["source"].map(problems["values_dropped"]).fillna(0)
+    frame[["records_rejected", "values_dropped"]] = frame[
+        ["records_rejected", "values_dropped"]
+    ].astype(int)
     return frame
 
 
@@ -60,9 +64,8 @@ def validated_records(
         result,
         metadata={
             "records_accepted": len(result.accepted),
-            "records_rejected": int(
-                result.rejects[["source_id", "record_index"]].drop_duplicates().shape[0]
-            ),
+            "records_rejected": len(rejected_records(result.rejects)),
+            "values_dropped": int(problem_counts(result.rejects)["values_dropped"].sum()),
             "per_source": MetadataValue.md(markdown_table(per_source)),
             "top_reject_reasons": MetadataValue.md(
                 markdown_table(top_reasons.reset_index(name="records"))

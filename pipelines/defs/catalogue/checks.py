@@ -7,20 +7,20 @@ from pipelines.defs.catalogue.assets import parquet_release
 from pipelines.defs.resources import CatalogueSettings
 from pipelines.lib.safe_text import markdown_table
 from pipelines.publish.release import read_published
-from pipelines.validation.validate import schema_failures
+from pipelines.validation.validate import rejected_records, schema_failures
 from schemas.records import catalogue_schema
 
 MIN_MEAN_COMPLETENESS = 0.6
 
 
 def nothing_lost(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Per source of the latest run: records read vs records in lineage + records in rejects."""
+    """Per source of the latest run: records read vs records in lineage + records rejected."""
     status = tables["feed_status"]
     latest = status[status["run_at"] == status["run_at"].max()]
     latest = latest[latest["status"].isin(["ok", "unchanged"])]
     lineage = tables["lineage"]
     in_lineage = lineage[lineage["active"]].groupby("source_id").size()
-    in_rejects = tables["rejects"].groupby("source_id")["record_index"].nunique()
+    in_rejects = rejected_records(tables["rejects"]).groupby("source_id").size()
     frame = latest[["source_id", "records_read"]].copy()
     frame["in_lineage"] = frame["source_id"].map(in_lineage).fillna(0).astype(int)
     frame["in_rejects"] = frame["source_id"].map(in_rejects).fillna(0).astype(int)
