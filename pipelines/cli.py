@@ -151,6 +151,8 @@ def validate_feed_command(args: argparse.Namespace) -> int:
             feed_format=args.format,
             mapping=parse_assignments(args.mapping, "--mapping"),
             options=parse_assignments(args.option, "--option"),
+            values=parse_assignments(args.values, "--values"),
+            defaults=parse_assignments(args.default, "--default"),
             provider=args.provider,
             country=args.country,
             registry_path=args.registry,
@@ -196,7 +198,21 @@ def _validate_feed_arguments(parser: argparse.ArgumentParser) -> None:
         "--mapping",
         action="append",
         metavar="FIELD=PATH",
-        help="canonical field and where it is in a record (repeatable)",
+        help="canonical field and where it is in a record, or how it is computed: "
+        "'FIELD={sql: ...}' (repeatable)",
+    )
+    parser.add_argument(
+        "--values",
+        action="append",
+        metavar="FIELD={...}",
+        help="a crosswalk: the feed's values of FIELD and their canonical values, e.g. "
+        "'participation_form={Distance learning: online}' (repeatable)",
+    )
+    parser.add_argument(
+        "--default",
+        action="append",
+        metavar="FIELD=VALUE",
+        help="a value for a field the feed leaves empty, e.g. credit_unit=SCQF (repeatable)",
     )
     parser.add_argument(
         "--option",

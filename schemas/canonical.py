@@ -184,8 +184,16 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 COLUMNS_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 
+#: Fields a feed may state that qualify another field and are not stored themselves:
+#: `credit_unit` is the unit of the `ects` number (ECTS when not stated, like `nqf_framework`
+#: is the framework of `nqf_level`).
+QUALIFIER_FIELDS: tuple[str, ...] = ("credit_unit",)
 #: Fields a registry `mapping` may fill. `source_record_id` names the record inside its feed.
-MAPPABLE_FIELDS: tuple[str, ...] = ("source_record_id", *(c.name for c in COLUMNS if c.mappable))
+MAPPABLE_FIELDS: tuple[str, ...] = (
+    "source_record_id",
+    *(c.name for c in COLUMNS if c.mappable),
+    *QUALIFIER_FIELDS,
+)
 LIST_FIELDS: frozenset[str] = frozenset(c.name for c in COLUMNS if c.is_list)
 SCALAR_FIELDS: tuple[str, ...] = tuple(f for f in MAPPABLE_FIELDS if f not in LIST_FIELDS)
 #: A source must say where these are (in `mapping` or `defaults`).

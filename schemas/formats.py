@@ -9,7 +9,7 @@ from typing import Literal
 TABULAR_FORMATS = ("csv", "json", "xml")
 #: Standard formats whose profile knows where the records are and what each field means
 #: (connectors/profiles, docs/formats).
-PROFILE_FORMATS = ("elm", "moochub", "ooapi", "ob3", "occapi")
+PROFILE_FORMATS = ("elm", "moochub", "ooapi", "ob3", "occapi", "xcri")
 FORMATS = (*TABULAR_FORMATS, *PROFILE_FORMATS)
 FeedFormat = Literal[FORMATS]  # a tuple subscript is the list of values
 #: Options that describe a document's structure, which a standard profile knows itself.

@@ -8,6 +8,7 @@ agency can fix its registry in one pass.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -96,6 +97,8 @@ class Identifiers(_Strict):
     erasmus: str | None = None
     deqar: str | None = None
     pic: str | None = None
+    #: UK Provider Reference Number (UK Register of Learning Providers), as XCRI-CAP feeds give it.
+    ukprn: str | None = None
 
 
 class Provider(_Strict):
@@ -217,14 +220,35 @@ class SourceOptions(_Strict):
         return value
 
 
+class Expression(_Strict):
+    """A computed field: a DuckDB SQL expression over the record's source fields (named in
+    double quotes as a mapping names them), evaluated for all records of a feed at once.
+    Checked when the registry loads (`pipelines.mapping.expressions`)."""
+
+    sql: str = Field(min_length=1)
+
+
+def _text_key(value: Any) -> str:
+    """A crosswalk's key or target as text: YAML reads `4` as a number and `yes` as a boolean."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 class Source(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     provider: str = Field(pattern=ID_PATTERN)
     url: str = Field(min_length=1)
     format: FeedFormat
     options: SourceOptions = SourceOptions()
-    mapping: dict[str, str] = {}
+    #: canonical field -> where it is in a record (a path), or how it is computed (`{sql: ...}`)
+    mapping: dict[str, str | Expression] = {}
     defaults: dict[str, Any] = {}
+    #: Crosswalks: canonical field -> {the feed's own value: the canonical value}. Values not in
+    #: the map go through the normal normalisation.
+    values: dict[str, dict[str, str]] = {}
     auth: Auth | None = None
     #: Internal origins (`http://10.0.0.5:8080`) this source's redirects and next links may
     #: reach; its own url's origin always may. Every other internal address is refused.
@@ -240,18 +264,75 @@ class Source(_Strict):
             raise ValueError(f"{bad} are not origins (http(s)://host[:port], without a path)")
         return value
 
+    @property
+    def paths(self) -> dict[str, str]:
+        """The mapping entries that are paths in the feed's records."""
+        return {k: v for k, v in self.mapping.items() if isinstance(v, str)}
+
+    @property
+    def expressions(self) -> dict[str, str]:
+        """The mapping entries computed by an expression: field -> SQL."""
+        return {k: v.sql for k, v in self.mapping.items() if isinstance(v, Expression)}
+
+    @field_validator("mapping", mode="before")
+    @classmethod
+    def _paths_or_expressions(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        wrong = sorted(
+            f"{field}: {entry!r}"
+            for field, entry in value.items()
+            if not isinstance(entry, str)
+            and not (
+                isinstance(entry, dict) and set(entry) == {"sql"} and isinstance(entry["sql"], str)
+            )
+        )
+        if wrong:
+            raise ValueError(f"a path (text) or {{sql: expression}} expected for {wrong}")
+        return value
+
     @field_validator("mapping")
     @classmethod
-    def _known_mapping_fields(cls, value: dict[str, str]) -> dict[str, str]:
+    def _known_mapping_fields(
+        cls, value: dict[str, str | Expression]
+    ) -> dict[str, str | Expression]:
         unknown = sorted(set(value) - set(MAPPABLE_FIELDS))
         if unknown:
             raise ValueError(f"unknown canonical field(s) {unknown}")
-        empty = sorted(k for k, v in value.items() if not str(v).strip())
+        paths = {k: v for k, v in value.items() if isinstance(v, str)}
+        empty = sorted(k for k, v in paths.items() if not v.strip())
         if empty:
             raise ValueError(f"empty path for {empty}")
-        personal = sorted(f"{k}: {v!r}" for k, v in value.items() if reads_learner_data(v))
+        personal = sorted(f"{k}: {v!r}" for k, v in paths.items() if reads_learner_data(v))
         if personal:
             raise ValueError(f"{personal} reads learner data, which a catalogue never holds")
+        return value
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _crosswalks_as_text(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        return {
+            field: (
+                {_text_key(k): v if v is None else _text_key(v) for k, v in table.items()}
+                if isinstance(table, dict)
+                else table
+            )
+            for field, table in value.items()
+        }
+
+    @field_validator("values")
+    @classmethod
+    def _known_crosswalk_fields(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        unknown = sorted(set(value) - set(MAPPABLE_FIELDS) - {"source_record_id"})
+        if unknown:
+            raise ValueError(f"unknown canonical field(s) {unknown}")
+        empty = sorted(
+            f for f, table in value.items() if any(not v.strip() for v in table.values())
+        )
+        if empty:
+            raise ValueError(f"empty target value for {empty}")
         return value
 
     @field_validator("defaults")
@@ -380,10 +461,18 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
     return problems
 
 
-def registry_from_document(raw: Any, base_dir: Path) -> Registry:
+#: A check the model cannot make itself (it needs the pipeline's code lists or SQL engine):
+#: problems of a registry, each naming its source and key.
+RegistryCheck = Callable[[Registry], list[str]]
+
+
+def registry_from_document(
+    raw: Any, base_dir: Path, checks: tuple[RegistryCheck, ...] = ()
+) -> Registry:
     """Check a registry document (already parsed from YAML); raise RegistryError listing every
     problem. Countries must be ISO 3166-1 codes or English names here: the loader
-    (`pipelines.reading.registry`) resolves names in other languages first."""
+    (`pipelines.reading.registry`) resolves names in other languages first. `checks` run on a
+    registry the model accepts (crosswalk targets, expressions, credit units)."""
     if not isinstance(raw, dict):
         raise RegistryError(
             "registry: the document must be a mapping with 'providers' and 'sources'"
@@ -395,6 +484,8 @@ def registry_from_document(raw: Any, base_dir: Path) -> Registry:
     except ValidationError as exc:
         problems += [_describe(e, raw) for e in exc.errors()]
     problems += _cross_reference_problems(raw)
+    if registry is not None and not problems:
+        problems += [problem for check in checks for problem in check(registry)]
     if problems or registry is None:
         raise RegistryError("invalid registry:\n  " + "\n  ".join(problems))
     return registry

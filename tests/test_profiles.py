@@ -37,6 +37,7 @@ from pipelines.reading.registry import load_registry, parse_registry
 from pipelines.reading.sources import parse_document, read_sources, source_fingerprint
 from pipelines.validation.validate import validate_records
 from schemas.registry import RegistryError, Source
+from tests.support.cells import plain
 
 FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
@@ -78,23 +79,6 @@ CHECKED = (
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _plain(value):
-    """A normalised cell as plain Python: dates as text, numbers as float, lists as lists."""
-    if isinstance(value, list | tuple | np.ndarray):
-        return list(value)
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, np.integer | int) and not isinstance(value, bool):
-        return int(value)
-    if isinstance(value, np.floating | float):
-        return float(value)
-    return value
-
-
 def _check_table(normalised: pd.DataFrame, expected: dict[str, dict], source_id: str) -> None:
     rows = normalised[normalised["source_id"] == source_id].set_index("source_record_id")
     assert sorted(rows.index) == sorted(expected), source_id
@@ -102,7 +86,7 @@ def _check_table(normalised: pd.DataFrame, expected: dict[str, dict], source_id:
         unknown = set(values) - set(CHECKED)
         assert not unknown, unknown
         for field in CHECKED:
-            actual = _plain(rows.loc[record_id, field])
+            actual = plain(rows.loc[record_id, field])
             assert actual == values.get(field), f"{source_id} {record_id} {field}: {actual!r}"
 
 
@@ -367,6 +351,7 @@ OOAPI_PAGE_1 = {
 OOAPI_PAGE_2 = {
     "2b7e1d4c-5a6f-4c3d-8e9f-0a1b2c3d4e5f": {
         "title": "Sustainable Water Management",
+        "title_language": "en",
         "description": "Catchment-scale water management under climate change.",
         "url": "https://www.uu.nl/en/micro-credentials/sustainable-water-management",
         "provider_id": "nl-uu",
@@ -659,7 +644,7 @@ def test_an_override_is_read_in_the_xml_view_and_an_empty_one_is_reported(tmp_pa
         }
     ]
     reads, records, _, _ = _run(parse_registry(raw, tmp_path), tmp_path / "cache")
-    assert [_plain(v) for v in records["description"]] == [
+    assert [plain(v) for v in records["description"]] == [
         "Een bachelordiploma architectuur of bouwkunde.",
         None,
     ]
@@ -1090,7 +1075,15 @@ SAMPLE_EXPECTED = {
     "ob3/fullOpenBadge.extracted.json": {
         "format": "ob3",
         "provider": {"id": "edtech", "name": "1EdTech University", "country": "US"},
-        "rejects": set(),
+        # `creditsAvailable` 36 credit hours: 72 ECTS, a degree and no micro-credential
+        "rejects": {
+            (
+                "https://1edtech.edu/achievements/degree",
+                "ects",
+                "ECTS must be 1 to 59: 72 ECTS derived from 36.0 US semester credit hours is not"
+                " a micro-credential",
+            )
+        },
         "records": {
             "https://1edtech.edu/achievements/degree": {
                 "title": "1EdTech University Degree",
@@ -1237,7 +1230,7 @@ def test_the_bundled_profile_feeds_read_whole_and_valid(tmp_path):
     columns = ["title", "ects", "eqf_level", "isced_f_code", "participation_form"]
     for source_id, expected in BUNDLED.items():
         rows = normalised[normalised["source_id"] == source_id].set_index("source_record_id")
-        found = {i: tuple(_plain(rows.loc[i, c]) for c in columns) for i in rows.index}
+        found = {i: tuple(plain(rows.loc[i, c]) for c in columns) for i in rows.index}
         assert found == expected, source_id
     _assert_no_learner_data(
         records[records["source_id"] == "nl-hr-ob3"],

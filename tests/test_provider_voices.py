@@ -56,6 +56,7 @@ FEEDS = {
         offer("C2", "Quantum Computing for Managers", provider="delft.example"),
         offer("C3", "Bookkeeping Basics"),  # its own
         offer("C4", "Hydrogen Systems", awarding_body="TU Example"),
+        offer("C5", "Welding Inspection", awarding_body="Example Awarding Authority"),  # kept
     ],
     "register": [
         offer("R1", "Coastal Engineering", provider="TU Example"),  # NL: may
@@ -171,6 +172,8 @@ def test_aggregators_publish_for_whom_the_registry_says(catalogue):
     assert mc.loc[lineage["R4"], "provider_id"] == "unregistered-xx-unplaced-academy"
     assert mc.loc[lineage["P1"], "awarding_body_name"] == "Munich Example University"
     assert mc.loc[lineage["C3"], "provider_id"] == "nl-college"
+    # an awarding body the registry does not know (an examination board) is kept
+    assert mc.loc[lineage["C5"], "awarding_body_name"] == "Example Awarding Authority"
 
 
 def test_trust_comes_from_the_registry_only(catalogue):
@@ -192,7 +195,7 @@ def test_the_universitys_row_takes_nothing_from_the_college(catalogue):
 
 def test_nothing_is_lost(catalogue):
     counts = nothing_lost(catalogue.as_dict())
-    assert counts["lost"].eq(0).all() and counts["records_read"].sum() == 13
+    assert counts["lost"].eq(0).all() and counts["records_read"].sum() == 14
 
 
 def test_survivorship_takes_no_field_from_a_record_that_may_not_speak_for_the_row():

@@ -22,13 +22,14 @@ EXPECTED_PROBLEMS = {
     ("de-tum-json", "TUM-ILL-MC-0155", "eqf_level", "error"),
     ("nl-tudelft-xml", "TUD-MC-2026-122", "url", "warning"),
     # one id for two different courses: both kept, under distinct ids
-    ("nl-mc-register-json", "NLMC-2026-0042~04c760", "source_record_id", "warning"),
-    ("nl-mc-register-json", "NLMC-2026-0042~5ef473", "source_record_id", "warning"),
+    ("nl-mc-register-json", "NLMC-2026-0042~25e19e", "source_record_id", "warning"),
+    ("nl-mc-register-json", "NLMC-2026-0042~8dae11", "source_record_id", "warning"),
     ("fr-fun-json", "course-v1:ubordeaux+28007+session02", "title", "error"),
     ("ie-ucd-csv", "UCD-MC-BUS40070", "provider_country", "warning"),
     ("ie-ucd-csv", "UCD-MC-ENG40080", "ects", "warning"),
     ("es-upv-tsv", "UPV-MC-2026-09", "ects", "error"),
     ("pl-uw-json", None, "price_amount", "warning"),  # the feed gives no ids: derived from content
+    ("gb-napier-csv", "COM08100", "ects", "error"),  # 120 SCQF credits: 60 ECTS
 }
 
 
@@ -69,8 +70,8 @@ def test_sample_rejects_exactly_the_documented_records(sample):
     assert found == EXPECTED_PROBLEMS
     read = sum(r.records_read for r in reads)
     rejected = len(rejected_records(result.rejects))
-    assert read == 128  # 117 in the tabular feeds, 11 in the standard-profile feeds
-    assert rejected == 4
+    assert read == 138  # 124 in the tabular feeds, 14 in the standard-profile feeds
+    assert rejected == 5
     assert len(result.accepted) + rejected == read
 
 
@@ -96,6 +97,12 @@ EXPECTED_MERGES = {
     frozenset({("nl-tudelft-xml", "TUD-MC-2026-107"), ("nl-mc-register-json", "NLMC-2026-0013")}),
     frozenset({("nl-wur-csv", "WUR-MC-FOOD-01"), ("nl-mc-register-json", "NLMC-2026-0021")}),
     frozenset({("nl-wur-csv", "WUR-MC-PLNT-02"), ("nl-mc-register-json", "NLMC-2026-0022")}),
+    frozenset(  # two presentations of one XCRI-CAP course
+        {
+            ("gb-kelpie-xcri", "http://www.kelpie.example.ac.uk/courses/RENEW-HEAT/2027-02"),
+            ("gb-kelpie-xcri", "http://www.kelpie.example.ac.uk/courses/RENEW-HEAT/2027-09"),
+        }
+    ),
 }
 KEPT_APART = [
     (("nl-mc-register-json", "NLMC-2026-0014"), ("nl-tudelft-xml", "TUD-MC-2026-110")),
@@ -121,3 +128,34 @@ def test_sample_duplicates_merge_and_look_alikes_stay_apart(sample):
 
 
 EXPECTED_ROW = ("nl-tudelft-xml", "TUD-MC-2026-101")
+
+
+def test_the_sample_says_what_its_feeds_mean_in_the_registry(sample):
+    """`gb-napier-csv` uses a crosswalk, a credit unit and a computed field; `gb-kelpie-xcri` is
+    an XCRI-CAP feed read with no mapping, its provider found by UKPRN."""
+    registry, _, result = sample
+    source = {s.id: s for s in registry.sources}["gb-napier-csv"]
+    assert set(source.values) == {"isced_f_code", "participation_form"}
+    assert source.defaults["credit_unit"] == "SCQF" and set(source.expressions) == {
+        "workload_hours"
+    }
+    accepted = result.accepted.set_index(["source_id", "source_record_id"])
+    columns = ["ects", "workload_hours", "eqf_level", "isced_f_code", "participation_form"]
+    assert accepted.loc[("gb-napier-csv", "SET07109"), columns].tolist() == [
+        10.0,  # 20 SCQF credit points
+        204.0,  # '15-17 hours per week' x '12 weeks', the upper bound
+        5,  # SCQF level 7
+        "0613",  # 'Computing' by the crosswalk
+        "online",  # 'Online, no attendance' by the crosswalk
+    ]
+    assert accepted.loc[("gb-napier-csv", "HSC10002"), columns].tolist() == [
+        30.0,
+        600.0,  # 'about 20 hours a week' x '30 weeks'
+        6,
+        "0923",
+        "blended",  # 'Blended learning': the catalogue's own synonyms, no crosswalk needed
+    ]
+    kelpie = accepted.loc["gb-kelpie-xcri"]
+    assert set(kelpie["provider_id"]) == {"gb-kelpie"}
+    assert set(kelpie["provider_id_origin"]) == {"given"}  # the UKPRN
+    assert kelpie["ects"].tolist() == [12.0, 12.0, 3.0]

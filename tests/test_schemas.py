@@ -339,7 +339,7 @@ def test_providers_resolve_by_alias_identifier_or_stay_unregistered():
     assert rows.loc["D", "provider_id"] == "nl-agg"
 
 
-def test_duplicate_record_id_in_one_feed_keeps_the_first():
+def test_an_identical_repeat_in_one_feed_is_folded_into_the_first():
     result = validate(
         [
             {**VALID, "source_record_id": "X"},
@@ -347,8 +347,32 @@ def test_duplicate_record_id_in_one_feed_keeps_the_first():
             {**VALID, "source_id": "agg", "source_record_id": "X"},
         ]
     )
-    assert len(result.accepted) == 2
-    assert result.rejects[["record_index", "field"]].values.tolist() == [[1, "source_record_id"]]
+    assert len(result.accepted) == 3 and result.rejects.empty
+    repeat_of = result.accepted.set_index(["source_id", "record_index"])["repeat_of"]
+    assert repeat_of[("graz", 1)] == 0  # the second graz record repeats the first
+    assert pd.isna(repeat_of[("graz", 0)]) and pd.isna(repeat_of[("agg", 2)])
+
+
+def test_one_id_for_records_saying_different_things_keeps_them_apart():
+    rows = [
+        {**VALID, "source_record_id": "X", "ects": "5"},
+        {**VALID, "source_record_id": "X", "ects": "10"},
+        {**VALID, "source_record_id": "X", "ects": "5"},  # repeats the first
+    ]
+    result = validate(rows)
+    ids = result.accepted.set_index("record_index")["source_record_id"]
+    assert ids[0] == ids[2] != ids[1]
+    assert ids[0].startswith("X~") and ids[1].startswith("X~")
+    assert result.accepted.set_index("record_index").loc[2, "repeat_of"] == 0
+    warnings = result.rejects
+    assert set(warnings["severity"]) == {"warning"}
+    assert warnings["record_index"].tolist() == [0, 1, 2]
+    assert warnings["reason"].iloc[1] == (
+        f"id 'X' is given to records #1, #2, #3 with different content: kept apart as {ids[1]!r}"
+    )
+    # the ids do not depend on the order of the records
+    again = validate(list(reversed(rows))).accepted.set_index("record_index")["source_record_id"]
+    assert sorted(again) == sorted(ids)
 
 
 def test_unreadable_records_are_rejected_with_the_parser_reason():

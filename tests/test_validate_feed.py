@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from connectors.http import FeedClient, RetryPolicy
 from pipelines.cli import main
@@ -507,3 +508,128 @@ def test_fix_for_too_few_ects_and_unknown_reasons():
     assert suggest_fix("sqf", "something new", "x") == (
         "see the rule for sqf in README.md (the canonical record)"
     )
+
+
+# --- crosswalks, credit units, computed fields, XCRI-CAP ----------------------------------
+
+UK_CSV = (
+    "code,title,credits,level,mode,effort\n"
+    "M1,Coding Basics,20,7,Distance learning with tutorials,4 hours per week\n"
+    "M2,Big Module,80,8,Online,2 hours per week\n"
+    "M3,Odd Level,10,42,Online,-3 hours per week\n"
+)
+UK_MAPPING = {
+    "source_record_id": "code",
+    "title": "title",
+    "ects": "credits",
+    "nqf_level": "level",
+    "participation_form": "mode",
+    "workload_hours": {"sql": 'lower_bound("effort") * 10 - 50'},
+}
+
+
+def _registry_file(tmp_path: Path, url: str, **source) -> Path:
+    raw = {
+        "providers": [{"id": "gb-uni", "name": "Example University", "country": "GB"}],
+        "sources": [{"id": "uk-csv", "provider": "gb-uni", "url": url, "format": "csv", **source}],
+    }
+    path = tmp_path / "providers.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _fixes(report: FeedReport) -> dict[tuple[str, str], str]:
+    return {
+        (record.record_id, finding.field): finding.fix
+        for record in report.records
+        for finding in [*record.errors, *record.dropped]
+    }
+
+
+def test_fixes_name_the_registry_key_when_the_mapping_may_be_at_fault(httpserver, tmp_path):
+    httpserver.expect_request("/uk.csv").respond_with_data(UK_CSV, content_type="text/csv")
+    registry = _registry_file(tmp_path, httpserver.url_for("/uk.csv"), mapping=UK_MAPPING)
+    fixes = _fixes(validate_feed(None, registry_path=registry, source_id="uk-csv"))
+    assert fixes[("M1", "participation_form")] == (
+        "use online, onsite or blended; or, if 'Distance learning with tutorials' is the feed's "
+        "own term, map it in the registry, source 'uk-csv': values.participation_form: "
+        "{'Distance learning with tutorials': online}"
+    )
+    assert fixes[("M2", "ects")].endswith(
+        "or, if the numbers are not ECTS, declare their unit in the registry, source 'uk-csv': "
+        "defaults.credit_unit: SCQF (or CATS: 2 credits are 1 ECTS; US credit hours: 1 is 2 ECTS)"
+    )
+    assert fixes[("M3", "nqf_level")].endswith(
+        "say which framework the levels are in in the registry, source 'uk-csv': "
+        "defaults.nqf_framework (e.g. SCQF)"
+    )
+    # a computed value: the expression is what to correct, not the feed
+    assert fixes[("M3", "workload_hours")] == (
+        'the value is computed by mapping.workload_hours {sql: lower_bound("effort") * 10 - 50} '
+        "(in the registry, source 'uk-csv'): correct the expression"
+    )
+
+
+def test_the_registry_keys_say_what_the_feed_means_and_then_it_passes(httpserver, tmp_path):
+    httpserver.expect_request("/uk.csv").respond_with_data(UK_CSV, content_type="text/csv")
+    registry = _registry_file(
+        tmp_path,
+        httpserver.url_for("/uk.csv"),
+        mapping={**UK_MAPPING, "workload_hours": {"sql": 'upper_bound("effort") * 10'}},
+        defaults={"credit_unit": "SCQF", "nqf_framework": "SCQF"},
+        values={
+            "participation_form": {"Distance learning with tutorials": "blended"},
+            "nqf_level": {"42": "11"},
+        },
+    )
+    report = validate_feed(None, registry_path=registry, source_id="uk-csv")
+    assert report.exit_status == 0 and report.records_rejected == 0
+    assert report.records_read == 3
+
+
+def test_the_command_line_takes_crosswalks_defaults_and_expressions(tmp_path, capsys):
+    feed = tmp_path / "uk.csv"
+    feed.write_text(UK_CSV, encoding="utf-8")
+    base = [
+        *("validate-feed", str(feed), "--format", "csv", "--provider", "Example", "--country"),
+        *("GB", "--mapping", "source_record_id=code", "--mapping", "title=title"),
+        *("--mapping", "ects=credits", "--mapping", "participation_form=mode"),
+        *("--mapping", 'workload_hours={sql: upper_bound("effort") * 10}'),
+    ]
+    status, out, _ = cli(base, capsys)
+    assert status == 1
+    assert "on the command line (--mapping, --values, --default are the registry's keys)" in out
+    status, out, _ = cli(
+        [
+            *base,
+            *("--default", "credit_unit=SCQF"),
+            *("--values", "participation_form={Distance learning with tutorials: blended}"),
+        ],
+        capsys,
+    )
+    assert status == 0, out
+    status, _, err = cli([*base, "--default", "credit_unit=parsecs"], capsys)
+    assert status == 2 and "key 'defaults.credit_unit': unknown credit unit 'parsecs'" in err
+
+
+def test_an_xcri_feed_is_checked_with_its_profile_over_http(httpserver):
+    body = (PROFILE_FIXTURES / "xcri-catalog.xml").read_bytes()
+    httpserver.expect_request("/xcri.xml").respond_with_data(body, content_type="text/xml")
+    report = validate_feed(
+        httpserver.url_for("/xcri.xml"),
+        feed_format="xcri",
+        provider="Kelpie College",
+        country="GB",
+        client=fast_client(),
+    )
+    assert report.error is None and report.records_read == 6 and report.records_rejected == 1
+    (rejected,) = [r for r in report.records if not r.accepted]
+    assert rejected.title == "Certificate of Higher Education in Computing"
+    assert [(f.field, f.value, f.reason) for f in rejected.errors] == [
+        (
+            "ects",
+            "120",
+            "ECTS must be 1 to 59: 60 ECTS derived from 120 SCQF is not a micro-credential",
+        )
+    ]
+    assert "split it into smaller micro-credentials" in rejected.errors[0].fix

@@ -1,5 +1,5 @@
 """Standard feed formats: a source with `format: elm` (or `moochub`, `ooapi`, `ob3`,
-`occapi`) needs no mapping. Each profile knows where the records are, how pages follow each
+`occapi`, `xcri`) needs no mapping. Each profile knows where the records are, how pages follow each
 other and where every canonical field is; docs/formats/ has the mapping tables.
 
 The profiles plug into the same path as the tabular formats: `pipelines.reading` parses a
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from connectors.formats.documents import check_record_count
-from connectors.profiles import elm, moochub, ob3, occapi, ooapi
+from connectors.profiles import elm, moochub, ob3, occapi, ooapi, xcri
 from connectors.profiles.rules import Records, Rule, build_feed
 from schemas.formats import profile_column
 from schemas.reads import ParsedFeed
@@ -50,6 +50,7 @@ PROFILES: dict[str, Profile] = {
             "none (one document)",
             elm.JSONLD_RULES,
             elm.read,
+            version="2",
         ),
         Profile(
             "moochub",
@@ -58,6 +59,7 @@ PROFILES: dict[str, Profile] = {
             "links.next",
             moochub.RULES,
             moochub.read,
+            version="2",
         ),
         Profile(
             "ooapi",
@@ -66,6 +68,7 @@ PROFILES: dict[str, Profile] = {
             "pageNumber + 1 while hasNextPage",
             ooapi.RULES,
             ooapi.read,
+            version="2",
         ),
         Profile(
             "ob3",
@@ -74,6 +77,7 @@ PROFILES: dict[str, Profile] = {
             "none (one document)",
             ob3.RULES,
             ob3.read,
+            version="2",
         ),
         Profile(
             "occapi",
@@ -83,16 +87,26 @@ PROFILES: dict[str, Profile] = {
             occapi.RULES,
             occapi.read,
         ),
+        Profile(
+            "xcri",
+            "XCRI-CAP 1.2 (UK course advertising, EN 15982)",
+            "each presentation of each course of each provider (a course without presentations "
+            "is one record); the root may be a catalog, a provider or a course",
+            "none (one document)",
+            xcri.RULES,
+            xcri.read,
+        ),
     )
 }
 
 
 def source_mapping(source: Source) -> dict[str, str]:
-    """Where each canonical field is in a source's records: the registry's `mapping`, over the
-    profile's own for a standard format."""
-    if source.format in PROFILES:
-        return {**PROFILES[source.format].mapping, **source.mapping}
-    return dict(source.mapping)
+    """Where each canonical field is in a source's records: the registry's `mapping` paths, over
+    the profile's own for a standard format. Computed fields (`{sql: ...}`) are not paths and
+    are not listed."""
+    own = PROFILES[source.format].mapping if source.format in PROFILES else {}
+    paths = {**own, **source.paths}
+    return {field: path for field, path in paths.items() if field not in source.expressions}
 
 
 def parse_profile_document(

@@ -108,6 +108,18 @@ def _stackable(view: dict[str, Any], preferred: str | None) -> list[str] | None:
     return [f for f in found if f] or None
 
 
+def _workload(view: dict[str, Any], preferred: str | None) -> Any:
+    """The workload as an ISO 8601 duration: a learning activity's own `workload` (the hours a
+    learner spent); else the specification's `volumeOfLearning`. An activity specification's
+    `volumeOfLearning` is not read: it may be the period the activity runs over (`P2M`), and a
+    period is no workload to turn into hours or ECTS."""
+    claim = view.get("claim") or {}
+    spec = view.get("spec") or {}
+    if claim.get("activity") or "LearningActivitySpecification" in json_ld_types(spec):
+        return claim.get("workload")
+    return get(view, "spec.volumeOfLearning")
+
+
 _participation = participation_forms(participation_modes())
 _first_tail = compose(first_item, uri_tail)
 
@@ -124,12 +136,7 @@ def _rules(paths: dict[str, tuple[str, ...]]) -> tuple[Rule, ...]:
         Rule("provider_country", paths["provider_country"], "concept", uri_tail),
         Rule("learning_outcomes", paths["outcomes"], "lang_list", item="title"),
         Rule("ects", (), "custom", function=_ects),
-        Rule(
-            "workload_hours",
-            ("spec.volumeOfLearning",),
-            "text",
-            compose(first_item, iso_duration_hours),
-        ),
+        Rule("workload_hours", (), "custom", compose(first_item, iso_duration_hours), _workload),
         Rule("assessment_type", (), "custom", function=_assessment),
         Rule("quality_assurance", (), "custom", function=_quality_assurance),
         Rule("nqf_level", paths["nqf"], "concepts", nqf_label),
@@ -189,16 +196,20 @@ XML_RULES = _rules(
 
 def _claim_view(claim: dict[str, Any]) -> dict[str, Any]:
     """What a claim says about the offering: its title and description (else its learning
-    activity's), the awarding body and the assessments' specifications. Not its id, dates,
-    grades or evidence: those are the learner's."""
+    activity's), the awarding body and the assessments' specifications; for a learning activity
+    (a certificate of participation) also its own `workload`. Not its id, dates, grades or
+    evidence: those are the learner's."""
     awarded = [a.get("awardingBody") for a in iter_dicts(claim.get("awardedBy"))]
     proven = [p.get("specifiedBy") for p in iter_dicts(claim.get("provenBy"))]
     activities = [a.get("description") for a in iter_dicts(claim.get("influencedBy"))]
+    activity = "LearningActivity" in json_ld_types(claim)
     return {
         "title": claim.get("title"),
         "description": claim.get("description") or next(iter(filter(None, activities)), None),
         "awardingBody": next(iter_dicts(awarded), None),
         "assessments": list(iter_dicts(proven)) or None,
+        "activity": activity or None,
+        "workload": claim.get("workload") if activity else None,
     }
 
 

@@ -100,7 +100,7 @@ def _programmes(view: dict[str, Any], preferred: str | None) -> list[str] | None
 
 
 RULES = (
-    Rule("source_record_id", ("id",)),
+    Rule("source_record_id", ("id", "attributes.courseCode")),
     Rule("title", ("attributes.name",), "lang"),
     Rule("title_language", (), "custom", function=_title_language),
     Rule("description", ("attributes.description",), "lang", html_to_text),
@@ -138,12 +138,32 @@ RULES = (
 )
 
 
+#: A course's attributes as MOOChub v3 requires them: an object holding these (and no `data`
+#: or `attributes`) is one course's attributes published on their own.
+_REQUIRED_ATTRIBUTES = ("name", "url", "learningResourceType", "publisher")
+
+
+def _courses(document: dict[str, Any]) -> list[Any]:
+    """The courses of a document: JSON:API `data` (a list, or one course); one course object
+    without the `data` wrapper; or one course's attributes alone, as the MOOChub metadata
+    generator writes them (read as that course's `attributes`)."""
+    if "data" in document:
+        data = document["data"]
+        return data if isinstance(data, list) else [] if data is None else [data]
+    if isinstance(document.get("attributes"), dict):
+        return [document]
+    if all(key in document for key in _REQUIRED_ATTRIBUTES):
+        return [{"attributes": document}]
+    raise FeedFormatError(
+        "not a MOOChub response: no JSON:API `data`, and neither a course nor a course's "
+        f"attributes ({', '.join(_REQUIRED_ATTRIBUTES)})"
+    )
+
+
 def read(body: bytes, location: str | None = None) -> Records:
-    """The courses of one MOOChub page: `data` (a list, or one course), next page `links.next`."""
+    """The courses of one MOOChub page (see `_courses`); the next page is `links.next`."""
     document = load_json(body)
     if not isinstance(document, dict):
         raise FeedFormatError("not a MOOChub response: the document is not a JSON object")
-    data = document.get("data")
-    items = data if isinstance(data, list) else [] if data is None else [data]
-    views, problems = json_objects(items)
+    views, problems = json_objects(_courses(document))
     return Records(views, problems, jsonapi_next(document), RULES)

@@ -5,7 +5,8 @@ A document is a credential, an Achievement, a list of either, or the OB 3.0 API'
 and the issuer (who awards it) are read, never the subject (the learner), their identifiers or
 results. Credentials of several learners for one achievement give one record. The Edubadges
 micro-credential extension (`ECTS`, `participationType`, `assessmentType`, and alignments of
-type `ext:EQF`, `ext:QualityAssurance`, `ext:ISCED`) fills the constitutive elements.
+type `ext:EQF`, `ext:QualityAssurance`, `ext:ISCED`) fills the constitutive elements; without
+its `ECTS`, OB 3.0's own `creditsAvailable` (credit hours) is read in that unit.
 """
 
 from __future__ import annotations
@@ -79,6 +80,21 @@ def _url(view: dict[str, Any], preferred: str | None) -> str | None:
     return None
 
 
+#: OB 3.0 `creditsAvailable`: "credit hours associated with this entity" (1EdTech, a US
+#: standard): US semester credit hours (data/reference/credit-systems.csv).
+CREDIT_HOURS = "US semester credit hours"
+
+
+def _credit_unit(view: dict[str, Any], preferred: str | None) -> str | None:
+    """The unit of the number `ects` reads: ECTS for the Edubadges extension; credit hours when
+    only `creditsAvailable` states credits."""
+    ects = [get(view, f"achievement.{key}") for key in ("ECTS", "ects")]
+    if any(v not in (None, "") for v in ects):
+        return None
+    credits = get(view, "achievement.creditsAvailable")
+    return CREDIT_HOURS if credits not in (None, "") else None
+
+
 RULES = (
     Rule("source_record_id", ("achievement.id",)),
     Rule("title", ("achievement.name",), "lang"),
@@ -96,7 +112,8 @@ RULES = (
         ),
     ),
     Rule("learning_outcomes", (), "custom", function=_aligned(OUTCOME_TYPES, "targetName")),
-    Rule("ects", ("achievement.ECTS", "achievement.ects")),
+    Rule("ects", ("achievement.ECTS", "achievement.ects", "achievement.creditsAvailable")),
+    Rule("credit_unit", (), "custom", function=_credit_unit),
     Rule("assessment_type", ("achievement.assessmentType",), "text", join_texts),
     Rule(
         "quality_assurance",

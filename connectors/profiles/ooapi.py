@@ -34,23 +34,26 @@ def _both(name: str) -> tuple[str, ...]:
     return (name, f"course.{name}")
 
 
+def _specified(name: str) -> tuple[str, ...]:
+    """Also the education specification's (expanded): v5 keeps a course's qualification level
+    there (`levelOfQualification` belongs to programs and education specifications)."""
+    return (
+        *_both(name),
+        f"educationSpecification.{name}",
+        f"course.educationSpecification.{name}",
+    )
+
+
 def _study_load(units: tuple[str, ...]) -> Any:
-    """`studyLoad` ({studyLoadUnit, value}, or a list of them) in one of `units`; for ECTS also
-    the course's `ects`. `contacttime` (hours in class) is not the workload and is not read."""
+    """`studyLoad` (a StudyLoadDescriptor `{studyLoadUnit, value}`; a list of them is read too)
+    in one of `units`. `contacttime` (hours in class) is not the workload and is not read."""
 
     def read(view: dict[str, Any], preferred: str | None) -> str | None:
-        for path in _both("studyLoad"):
+        for path in _specified("studyLoad"):
             for load in iter_dicts(get(view, path)):
-                unit = str(
-                    load.get("studyLoadUnit") or load.get("typeOfStudyLoad") or ""
-                ).casefold()
+                unit = str(load.get("studyLoadUnit") or "").casefold()
                 if unit in units and load.get("value") is not None:
                     return str(load["value"])
-        if "ects" in units:
-            for path in _both("ects"):
-                value = get(view, path)
-                if isinstance(value, int | float | str) and not isinstance(value, bool):
-                    return str(value)
         return None
 
     return read
@@ -90,10 +93,10 @@ def _price(part: str) -> Any:
     return read
 
 
-_LEVEL = ("levelOfQualification", "course.levelOfQualification")
+_LEVEL = _specified("levelOfQualification")
 
 RULES = (
-    Rule("source_record_id", ("offeringId", "courseId", "primaryCode.code")),
+    Rule("source_record_id", ("offeringId", "courseId", "programId", "primaryCode.code")),
     Rule("title", _both("name"), "lang"),
     Rule("title_language", _both("name"), "lang_code"),
     Rule("description", _both("description"), "lang"),
@@ -113,9 +116,9 @@ RULES = (
     Rule("nqf_framework", _LEVEL, "text", _nqf_framework),
     Rule("nqf_level", _LEVEL, "text", _nqf_level),
     Rule("qf_ehea_cycle", _both("level"), "text", _cycle),
-    Rule("isced_f_code", _both("fieldsOfStudy"), "text", first_item),
+    Rule("isced_f_code", _specified("fieldsOfStudy"), "text", first_item),
     Rule("participation_form", _both("modeOfDelivery"), "list", participation_forms(MODES)),
-    Rule("access_requirements", _both("requirements"), "lang"),
+    Rule("access_requirements", _both("admissionRequirements"), "lang"),
     Rule("languages", _both("teachingLanguage"), "list"),
     Rule("start_date", ("startDate",), "text", iso_date),
     Rule("end_date", ("endDate",), "text", iso_date),

@@ -153,28 +153,63 @@ def _credit_units() -> dict[str, float]:
     return table
 
 
+#: Units of a credit number that are hours of workload, not credits: ECTS then follow from the
+#: hours at the country's rate, like `workload_hours`.
+HOURS_UNITS = frozenset(
+    {
+        "hours",
+        "hour",
+        "h",
+        "hrs",
+        "notional hours",
+        "notional learning hours",
+        "learning hours",
+        "study hours",
+        "hours of study",
+        "workload hours",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Credits:
     ects: float | None
     origin: str | None = None
     problem: str | None = None
+    #: Set instead of `ects` when the number is hours of workload (`125 hours`).
+    hours: float | None = None
 
 
-def parse_credits(text: str) -> Credits:
-    """'5', '5 ECTS', '20 SCQF credits', '7,5 hp' -> ECTS, saying how they were obtained."""
+def credit_unit_factor(unit: str) -> float | None:
+    """ECTS per unit of a credit unit the catalogue knows (`SCQF` 0.5, `ECTS` 1, `US credit
+    hours` 2), 0.0 for hours (converted by the country's hours per ECTS), None when unknown."""
+    key = fold(unit)
+    if key in HOURS_UNITS:
+        return 0.0
+    table = _credit_units()
+    return table.get(key) or table.get(key.rstrip("s"))
+
+
+def parse_credits(text: str, unit: str | None = None) -> Credits:
+    """'5', '5 ECTS', '20 SCQF credits', '7,5 hp' -> ECTS, saying how they were obtained. A
+    plain number is in `unit` when one is declared (the source's or record's `credit_unit`),
+    else ECTS; a unit written with the number wins."""
     match = _NUMBER.match(text)
     if not match:
         return Credits(None, problem="not a number")
     amount = float(match.group(1).replace(",", "."))
-    unit = fold(match.group(2))
-    if not unit:
+    written = match.group(2) or (unit or "").strip()
+    if not written:
         return Credits(amount, "given")
-    factor = _credit_units().get(unit) or _credit_units().get(unit.rstrip("s"))
+    factor = credit_unit_factor(written)
     if factor is None:
-        return Credits(None, problem=f"unknown credit unit {match.group(2)!r}")
+        declared = "" if match.group(2) else " (credit_unit)"
+        return Credits(None, problem=f"unknown credit unit {written!r}{declared}")
+    if factor == 0.0:
+        return Credits(None, hours=amount)
     if factor == 1.0:
         return Credits(amount, "given")
-    return Credits(round(amount * factor, 2), f"derived from {match.group(1)} {match.group(2)}")
+    return Credits(round(amount * factor, 2), f"derived from {match.group(1)} {written}")
 
 
 @cache

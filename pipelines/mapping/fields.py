@@ -16,6 +16,8 @@ import pyarrow.compute as pc
 
 from pipelines.lib.ids import stable_ids
 from pipelines.lib.lists import collect_lists, explode_items
+from pipelines.mapping.crosswalks import apply_crosswalk
+from pipelines.mapping.expressions import ExpressionError, evaluate
 from schemas.canonical import LIST_FIELDS, SCALAR_FIELDS
 from schemas.formats import PROFILE_KEY, is_profile_column
 from schemas.reads import ParsedFeed
@@ -108,18 +110,33 @@ def _scalar_problems(values: pd.Series, field: str) -> tuple[pd.Series, pd.Serie
 def field_paths(parsed: ParsedFeed, source: Source) -> dict[str, str]:
     """Where each canonical field is among the parsed columns. A standard profile names its
     columns `<format>::<field>`: they hold those fields, unless the registry's `mapping` puts a
-    field elsewhere; the other formats have the registry's `mapping` only."""
+    field elsewhere (a path, or an expression); the other formats have the registry's `mapping`
+    only. Computed fields are not among them (`computed_fields`)."""
     own = {
         column.split(PROFILE_KEY, 1)[1]: column
         for column in parsed.columns
-        if is_profile_column(column)
+        if is_profile_column(column) and column.split(PROFILE_KEY, 1)[0] == source.format
     }
-    return {**own, **source.mapping}
+    paths = {**own, **source.paths}
+    return {field: path for field, path in paths.items() if field not in source.expressions}
+
+
+def computed_fields(parsed: ParsedFeed, source: Source) -> dict[str, list[Any]]:
+    """The value of each computed field (`mapping: {field: {sql: ...}}`) for every record read,
+    evaluated over the parsed source fields in one query per field."""
+    found = {}
+    for field, sql in source.expressions.items():
+        try:
+            found[field] = evaluate(sql, parsed.columns, parsed.n_records)
+        except ExpressionError as exc:
+            raise ExpressionError(f"mapping.{field} {{sql: {sql}}}: {exc}") from None
+    return found
 
 
 def map_source_fields(parsed: ParsedFeed, source: Source) -> pd.DataFrame:
     """One row per record read (including unreadable ones), canonical field names as columns."""
     mapping = field_paths(parsed, source)
+    computed = computed_fields(parsed, source)
     n = parsed.n_records
     frame = pd.DataFrame(index=pd.RangeIndex(n))
     problem = pd.Series(None, index=frame.index, dtype="object")
@@ -136,8 +153,9 @@ def map_source_fields(parsed: ParsedFeed, source: Source) -> pd.DataFrame:
         problem[first] = field_problem[first]
         problem_value[first] = field_value[first]
 
-    for field, path in mapping.items():
-        values = pd.Series(parsed.columns[path], index=frame.index, dtype="object")
+    for field in (*mapping, *computed):
+        column = computed[field] if field in computed else parsed.columns[mapping[field]]
+        values = pd.Series(column, index=frame.index, dtype="object")
         values, *unsafe = _unsafe_text(values, field)
         note(*unsafe)
         if field in LIST_FIELDS:
@@ -150,19 +168,7 @@ def map_source_fields(parsed: ParsedFeed, source: Source) -> pd.DataFrame:
         if field in frame:
             text = frame[field].astype("str").str.strip()  # arrow-backed: vectorised
             frame[field] = text.where(text.notna() & (text != ""))
-    if source.options.decimal == ",":
-        for field in NUMERIC_FIELDS:
-            if field in frame:
-                frame[field] = _decimal_comma_to_point(frame[field])
-    for field, default in source.defaults.items():
-        fill = _default_value(field, default)
-        if field in LIST_FIELDS:
-            filler = pd.Series([fill] * n, index=frame.index, dtype="object")
-        else:
-            filler = pd.Series(fill, index=frame.index, dtype="str")
-        frame[field] = (
-            frame[field].where(frame[field].notna(), filler) if field in frame else filler
-        )
+    _apply_registry_readings(frame, source)
     frame["record_index"] = np.arange(n, dtype="int64")
     frame[PROBLEM] = problem
     frame[PROBLEM_VALUE] = problem_value
@@ -175,8 +181,29 @@ def map_source_fields(parsed: ParsedFeed, source: Source) -> pd.DataFrame:
             }
         )
         frame = pd.concat([frame, unreadable], ignore_index=True)
-    frame["source_record_id"] = _record_ids(frame, mapping)
+    frame["source_record_id"] = _record_ids(frame, {*mapping, *computed})
     return frame
+
+
+def _apply_registry_readings(frame: pd.DataFrame, source: Source) -> None:
+    """What the registry says the feed's values mean, in place: crosswalks (the feed's own
+    values), decimal commas, then defaults for what the feed leaves empty."""
+    for field, table in source.values.items():
+        if field in frame:
+            frame[field] = apply_crosswalk(frame[field], table, field in LIST_FIELDS)
+    if source.options.decimal == ",":
+        for field in NUMERIC_FIELDS:
+            if field in frame:
+                frame[field] = _decimal_comma_to_point(frame[field])
+    for field, default in source.defaults.items():
+        fill = default_value(field, default)
+        if field in LIST_FIELDS:
+            filler = pd.Series([fill] * len(frame), index=frame.index, dtype="object")
+        else:
+            filler = pd.Series(fill, index=frame.index, dtype="str")
+        frame[field] = (
+            frame[field].where(frame[field].notna(), filler) if field in frame else filler
+        )
 
 
 def _decimal_comma_to_point(values: pd.Series) -> pd.Series:
@@ -186,7 +213,8 @@ def _decimal_comma_to_point(values: pd.Series) -> pd.Series:
     return values.where(~has_comma, converted)
 
 
-def _default_value(field: str, value: Any) -> Any:
+def default_value(field: str, value: Any) -> Any:
+    """A registry default as a mapped value: text, or a list of text for a list field."""
     if field in LIST_FIELDS:
         return [str(v) for v in value] if isinstance(value, list) else [str(value)]
     return None if value is None else str(value)
@@ -208,7 +236,7 @@ IDENTIFYING_FIELDS = (
 )
 
 
-def _record_ids(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.Series:
+def _record_ids(frame: pd.DataFrame, mapping: set[str]) -> pd.Series:
     """The feed's own id where it gives one; otherwise a stable id from the fields that
     identify the offering (from all its content when it has none of them)."""
     given = frame.get("source_record_id")

@@ -37,12 +37,30 @@ class _Flags:
 
 
 def _ects(frame: pd.DataFrame, problems: Problems, flags: _Flags) -> None:
+    """ECTS from the credit number in its unit (`credit_unit`, else one written with it, else
+    ECTS), or from hours; a derived value outside 1 to 59 is not a micro-credential."""
     raw = frame["ects"]
-    parsed = codes.lookup_distinct(frame, ["ects"], _credits, ["value", "origin", "problem"])
+    parsed = codes.lookup_distinct(
+        frame, ["ects", "credit_unit"], _credits, ["value", "origin", "problem", "hours"]
+    )
     bad = parsed["problem"].notna()
     problems.add(frame.index[bad], "ects", parsed["problem"], raw)
-    frame["ects"] = pd.to_numeric(parsed["value"], errors="coerce").astype("float64")
+    value = pd.to_numeric(parsed["value"], errors="coerce").astype("float64")
+    outside = value.notna() & parsed["origin"].ne("given") & ~value.between(1, 59)
+    problems.add(
+        frame.index[outside],
+        "ects",
+        "ECTS must be 1 to 59: "
+        + value.map("{:g}".format).astype("str")
+        + " ECTS "
+        + parsed["origin"].astype("str")
+        + " is not a micro-credential",
+        raw,
+        "breaks_rule",
+    )
+    frame["ects"] = value.where(~outside)
     frame["ects_origin"] = parsed["origin"].where(frame["ects"].notna(), None)
+    _hours_stated_as_credits(frame, pd.to_numeric(parsed["hours"], errors="coerce"), flags)
     hours = pd.to_numeric(frame["workload_hours"], errors="coerce")
     from_hours = frame["ects"].isna() & ~bad & hours.gt(0)
     if from_hours.any():
@@ -65,9 +83,28 @@ def _ects(frame: pd.DataFrame, problems: Problems, flags: _Flags) -> None:
         )
 
 
-def _credits(text: str) -> tuple[float | None, str | None, str | None]:
-    result = levels.parse_credits(str(text))
-    return result.ects, result.origin, result.problem
+def _hours_stated_as_credits(frame: pd.DataFrame, hours: pd.Series, flags: _Flags) -> None:
+    """A credit number whose unit is hours is the workload: it fills `workload_hours` (from which
+    ECTS follow); a different stated `workload_hours` is kept and the contradiction flagged."""
+    stated = hours.notna()
+    if not stated.any():
+        return
+    current = pd.to_numeric(frame["workload_hours"], errors="coerce")
+    fill = stated & current.isna()
+    frame.loc[fill, "workload_hours"] = hours[fill]
+    clash = stated & current.notna() & (current != hours)
+    flags.add(
+        "workload_hours "
+        + current[clash].map("{:g}".format).astype("str")
+        + " (given) contradicts "
+        + hours[clash].map("{:g}".format).astype("str")
+        + " hours stated as credits (credit_unit)"
+    )
+
+
+def _credits(text: str, unit: str | None) -> tuple:
+    result = levels.parse_credits(str(text), unit)
+    return result.ects, result.origin, result.problem, result.hours
 
 
 def _eqf(frame: pd.DataFrame, problems: Problems, flags: _Flags) -> None:

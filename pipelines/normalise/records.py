@@ -7,6 +7,7 @@ written, so that the record is rejected with an explanation rather than silently
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import numpy as np
@@ -20,7 +21,13 @@ from pipelines.normalise.european_codes import ORIGIN_FIELDS, map_codes
 from pipelines.normalise.providers import ProviderIndex, unregistered_ids
 from pipelines.normalise.text_limits import refuse_long_texts
 from pipelines.normalise.voices import refuse_other_voices
-from schemas.canonical import COLUMN_NAMES, COLUMNS_BY_NAME, RECORD_KEYS, REPEAT_OF
+from schemas.canonical import (
+    COLUMN_NAMES,
+    COLUMNS_BY_NAME,
+    QUALIFIER_FIELDS,
+    RECORD_KEYS,
+    REPEAT_OF,
+)
 from schemas.problems import Problems
 from schemas.registry import Registry
 
@@ -107,8 +114,10 @@ def _providers(
 
     given_id, given_name = frame["provider_id"], frame["provider_name"]
     by_id = codes.map_distinct(given_id, lambda v: index.exact.get(codes.fold(v)))
+    # An identifier the registry does not list (a UKPRN, a platform's partner code) is no
+    # problem when the record names its provider: the name decides.
     problems.add(
-        given_id.index[given_id.notna() & by_id.isna()],
+        given_id.index[given_id.notna() & by_id.isna() & given_name.isna()],
         "provider_id",
         "not a registered provider id",
         given_id,
@@ -213,14 +222,22 @@ def _record_problems(frame: pd.DataFrame, problems: Problems) -> None:
 
 def _content_keys(rows: pd.DataFrame) -> pd.Series:
     """A hash of everything a record says (its id and position aside), to tell an identical
-    repeat from another record under the same id."""
-    said = [c for c in rows.columns if c not in (*RECORD_KEYS, REPEAT_OF)]
-    text = (
-        rows[said]
-        .astype("object")
-        .map(lambda v: "\x1e".join(map(str, v)) if isinstance(v, list) else v)
+    repeat from another record under the same id: the fields it gives and their values, so
+    that columns no record fills change nothing. Only records sharing an id get here."""
+    said = sorted(c for c in rows.columns if c not in (*RECORD_KEYS, REPEAT_OF))
+    texts = [
+        "\x1f".join(
+            f"{field}={chr(0x1E).join(map(str, value)) if isinstance(value, list) else value}"
+            for field, value in zip(said, values, strict=True)
+            if isinstance(value, list) or not pd.isna(value)
+        )
+        for values in rows[said].itertuples(index=False, name=None)
+    ]
+    return pd.Series(
+        [int(hashlib.blake2b(t.encode(), digest_size=8).hexdigest(), 16) for t in texts],
+        index=rows.index,
+        dtype="uint64",
     )
-    return pd.util.hash_pandas_object(text, index=False)
 
 
 def _repeated_ids(frame: pd.DataFrame, problems: Problems) -> None:
@@ -278,7 +295,7 @@ def normalise_records(
     keys. Problems are rows of (row, field, reason, value), `row` being the index in `records`.
     """
     frame = records.copy()
-    for name in (*COLUMN_NAMES, PROBLEM, PROBLEM_VALUE):
+    for name in (*COLUMN_NAMES, *QUALIFIER_FIELDS, PROBLEM, PROBLEM_VALUE):
         if name not in frame:
             frame[name] = pd.Series(None, index=frame.index, dtype="object")
     problems = Problems()

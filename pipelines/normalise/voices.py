@@ -5,15 +5,17 @@ A source publishes for its own provider (registry key `provider`); an aggregator
 `speaks_for` which registered providers, which countries or `any` it may also speak for. A
 record naming anyone else as its provider would borrow their name and trust
 (`provider_trusted`): it is rejected with the reason, never published under the provider it
-names. A record naming such an awarding body loses that value (a warning) and stays its
-provider's own, so it is never merged into the other's offerings.
+names. A record naming a registered provider it may not speak for as its awarding body loses
+that value (a warning) and stays its provider's own, so it is never merged into that
+provider's offerings. An awarding body the registry does not know (an examination board that
+awards a college's courses) borrows no registered name or trust, and is kept.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.normalise.providers import ProviderIndex, unregistered_ids
+from pipelines.normalise.providers import ProviderIndex
 from schemas.problems import Problems
 from schemas.registry import Registry
 
@@ -58,9 +60,9 @@ def _reason(frame: pd.DataFrame, rows: pd.Index, who: pd.Series, what: str) -> p
 def refuse_other_voices(
     frame: pd.DataFrame, registry: Registry, index: ProviderIndex, problems: Problems
 ) -> None:
-    """Add a problem for each record naming a provider (the record is rejected) or an awarding
-    body (the value is dropped) its source may not speak for. Needs resolved `provider_id`s,
-    country codes and awarding bodies filled in."""
+    """Add a problem for each record naming a provider (the record is rejected) or a registered
+    awarding body (the value is dropped) its source may not speak for. Needs resolved
+    `provider_id`s, country codes and awarding bodies filled in."""
     allowed = may_speak_for(
         registry, frame["source_id"], frame["provider_id"], frame["provider_country"]
     )
@@ -73,8 +75,7 @@ def refuse_other_voices(
     other = body.where(body.astype("object") != frame["provider_name"].astype("object"))
     if other.notna().any():
         registered, _ = index.resolve(other, country)
-        body_id = registered.fillna(unregistered_ids(other.where(registered.isna()), country))
-        body_allowed = may_speak_for(registry, frame["source_id"], body_id, country)
-        rows = frame.index[other.notna() & ~body_allowed & allowed]
+        body_allowed = may_speak_for(registry, frame["source_id"], registered, country)
+        rows = frame.index[registered.notna() & ~body_allowed & allowed]
         reason = _reason(frame, rows, body, "awarding body")
         problems.add(rows, "awarding_body_name", reason, body, "breaks_rule")

@@ -7,8 +7,11 @@ from typing import Any
 
 import yaml
 
+from pipelines.codes.levels import credit_unit_factor
 from pipelines.codes.lookups import country_code
-from schemas.registry import Registry, RegistryError, registry_from_document
+from pipelines.mapping.expressions import check_expression, expression_columns
+from pipelines.validation.registry_values import invalid_crosswalk_targets
+from schemas.registry import Registry, RegistryError, reads_learner_data, registry_from_document
 
 
 def _countries_as_codes(raw: Any) -> Any:
@@ -24,10 +27,50 @@ def _countries_as_codes(raw: Any) -> Any:
     return {**raw, "providers": providers}
 
 
+def _expression_problems(registry: Registry) -> list[str]:
+    """Computed fields that cannot be evaluated, or that read learner data."""
+    problems = []
+    for source in registry.sources:
+        for field, sql in source.expressions.items():
+            where = f"source {source.id!r}: key 'mapping.{field}.sql'"
+            reason = check_expression(sql)
+            if reason is not None:
+                problems.append(f"{where}: invalid expression {sql!r}: {reason}")
+                continue
+            personal = [c for c in expression_columns(sql) if reads_learner_data(c)]
+            if personal:
+                problems.append(
+                    f"{where}: {personal} reads learner data, which a catalogue never holds"
+                )
+    return problems
+
+
+def _credit_unit_problems(registry: Registry) -> list[str]:
+    """A declared credit unit (`defaults.credit_unit`, a crosswalk's target) the catalogue
+    cannot convert to ECTS."""
+    problems = []
+    for source in registry.sources:
+        declared = {"defaults.credit_unit": source.defaults.get("credit_unit")}
+        for written, unit in source.values.get("credit_unit", {}).items():
+            declared[f"values.credit_unit.{written}"] = unit
+        for key, unit in declared.items():
+            if unit is not None and credit_unit_factor(str(unit)) is None:
+                problems.append(
+                    f"source {source.id!r}: key {key!r}: unknown credit unit {unit!r} (ECTS, "
+                    "SCQF, CATS, US credit hours, hours or a unit of "
+                    "data/reference/credit-systems.csv)"
+                )
+    return problems
+
+
+#: What the registry model cannot check by itself: it needs the SQL engine and the code lists.
+REGISTRY_CHECKS = (_expression_problems, _credit_unit_problems, invalid_crosswalk_targets)
+
+
 def parse_registry(raw: Any, base_dir: Path) -> Registry:
     """Check a registry document (already parsed from YAML); raise RegistryError listing every
     problem, each naming the source or provider and the key."""
-    return registry_from_document(_countries_as_codes(raw), base_dir)
+    return registry_from_document(_countries_as_codes(raw), base_dir, REGISTRY_CHECKS)
 
 
 def load_registry(path: str | Path) -> Registry:

@@ -34,6 +34,7 @@ from connectors.http import (
 )
 from connectors.profiles import PROFILES, parse_profile_document, source_mapping
 from pipelines.lib.safe_text import redact_text
+from pipelines.mapping.expressions import ExpressionError, expression_columns
 from pipelines.mapping.fields import map_source_fields
 from schemas.formats import is_profile_column
 from schemas.reads import ParsedFeed, RowProblem, SourceRead
@@ -68,7 +69,8 @@ def parse_document(
     """Parse one document of `source` in its declared format. `location`, the document's URL,
     lets a standard profile compute its next page (OOAPI's `pageNumber`). A document of more
     than `max_records` records is refused before its records are built."""
-    fields = list(dict.fromkeys(source_mapping(source).values()))
+    referenced = [c for sql in source.expressions.values() for c in expression_columns(sql)]
+    fields = list(dict.fromkeys([*source_mapping(source).values(), *referenced]))
     options = source.options
     if source.format in PROFILES:
         return parse_profile_document(
@@ -190,6 +192,8 @@ class SourceReader:
             self.cache.store(source.id, source_fingerprint(source), pages, result.records)
         except (FeedError, FeedFormatError) as exc:
             self._fail(result, str(exc), cached)
+        except ExpressionError as exc:
+            self._fail(result, f"a computed field failed on the feed's values: {exc}", cached)
         except Exception as exc:  # a parser bug must not take the other sources down
             self._fail(result, f"unexpected {type(exc).__name__}: {exc}", cached)
         finally:
@@ -246,20 +250,27 @@ class SourceReader:
         max_records = int(self.registry.source_limits(source).max_records or 0)
         pages: list[PageState] = []
         parsed_pages: list[ParsedFeed] = []
-        seen: set[str] = set()
+        seen: dict[str, int] = {}
         records = 0
         while location:
-            if location in seen:
-                raise FeedError(f"next-page links loop back to {location}")
-            seen.add(location)
-            if len(pages) >= source.options.max_pages:
-                raise FeedError(f"more than options.max_pages={source.options.max_pages} pages")
+            stop = _stop_paging(location, seen, len(pages), source.options.max_pages)
+            if stop:
+                result.warnings.append(stop)
+                break
+            seen[location] = len(pages) + 1
             if fetched and fetched[0].body is not None and not pages:
                 document = fetched.pop()
             else:
                 document = self.client.fetch(location, None, access)
                 result.pages += 1
             page = self._parse_page(document, source, len(pages), max_records - records, result)
+            if parsed_pages and _repeats(page, parsed_pages[-1]):
+                result.warnings.append(
+                    f"paging stopped: page {len(pages) + 1} ({document.location}) repeats "
+                    f"the records of page {len(pages)} (does the host ignore the page "
+                    f"parameter?); the {len(pages)} pages read are kept"
+                )
+                break
             records += page.n_records + len(page.problems)
             if time.monotonic() > access.deadline:
                 raise FeedError(f"{document.location}: {access.deadline_reason}")
@@ -300,6 +311,33 @@ class SourceReader:
             ) from None
         except FeedFormatError as exc:
             raise FeedFormatError(f"{document.location}: {exc}") from None
+
+
+def _stop_paging(location: str, seen: dict[str, int], read: int, max_pages: int) -> str | None:
+    """Why paging ends before `location` is fetched (a link back to a page read, the page cap),
+    as the warning that says so; None to go on. The pages read are kept either way."""
+    if location in seen:
+        return (
+            f"paging stopped: page {read + 1} links back to {location}, read as page "
+            f"{seen[location]}; the {read} pages read are kept"
+        )
+    if read >= max_pages:
+        return (
+            f"paging stopped at options.max_pages={max_pages}: {location} was not read; the "
+            f"{read} pages read are kept"
+        )
+    return None
+
+
+def _repeats(page: ParsedFeed, previous: ParsedFeed) -> bool:
+    """True when a page holds exactly the records of the page before (a static host or a
+    mirror that serves the same page whatever page number is asked for)."""
+    return (
+        page.n_records > 0
+        and page.n_records == previous.n_records
+        and page.columns == previous.columns
+        and page.problems == previous.problems
+    )
 
 
 # Optional whitespace, XML declaration, comments, then an HTML doctype or root element (also an

@@ -22,7 +22,7 @@ from pipelines.catalogue.build import assemble_records
 from pipelines.lib.safe_text import redact_text
 from pipelines.normalise.records import normalise_records
 from pipelines.reading.sources import SourceReader
-from pipelines.validate_feed.fixes import element_fix, flag_fix, suggest_fix
+from pipelines.validate_feed.fixes import element_fix, flag_fix, registry_fix, suggest_fix
 from pipelines.validate_feed.report import ElementShare, FeedReport, Finding, RecordReport
 from pipelines.validate_feed.source import UsageError, source_from_options, source_from_registry
 from pipelines.validation.completeness import completeness
@@ -44,6 +44,8 @@ def validate_feed(
     registry_path: str | Path | None = None,
     source_id: str | None = None,
     client: FeedClient | None = None,
+    values: dict[str, Any] | None = None,
+    defaults: dict[str, Any] | None = None,
 ) -> FeedReport:
     """Check a feed: described by format, mapping and options, or by a registry's source.
     Raises UsageError when the description is not usable; a feed that cannot be read is
@@ -51,10 +53,11 @@ def validate_feed(
     if registry_path is not None or source_id is not None:
         if registry_path is None or source_id is None:
             raise UsageError("--registry and --source go together")
-        if feed_format or mapping or options or provider or country:
+        if feed_format or mapping or options or provider or country or values or defaults:
             raise UsageError(
-                "--format, --mapping, --option, --provider and --country cannot be combined "
-                "with --source: the source's configuration in the registry is used"
+                "--format, --mapping, --option, --values, --default, --provider and --country "
+                "cannot be combined with --source: the source's configuration in the registry "
+                "is used"
             )
         registry, source = source_from_registry(registry_path, source_id, location)
     else:
@@ -63,7 +66,7 @@ def validate_feed(
         if not feed_format:
             raise UsageError("--format is required (or --registry and --source)")
         registry, source = source_from_options(
-            location, feed_format, mapping, options, provider, country
+            location, feed_format, mapping, options, provider, country, values, defaults
         )
     return check_source(registry, source, client, provider_flags=registry_path is None)
 
@@ -132,6 +135,7 @@ class _Written:
 def _explain_records(
     report: FeedReport, read: SourceRead, registry: Registry, provider_flags: bool
 ) -> None:
+    read_source = next(s for s in registry.sources if s.id == read.source_id)
     records = assemble_records([read])
     normalised, problems = normalise_records(records, registry)
     result = validate_records(normalised, problems)
@@ -143,7 +147,7 @@ def _explain_records(
         )
         for index in (int(i) for i in records["record_index"].tolist())
     }
-    error_fields = _add_errors(reports, result.rejects, written, provider_flags)
+    error_fields = _add_errors(reports, result.rejects, written, provider_flags, read_source)
     _add_warnings(reports, normalised, written, error_fields)
     report.records = [reports[i] for i in sorted(reports)]
     kept = result.accepted
@@ -160,9 +164,11 @@ def _add_errors(
     rejects: pd.DataFrame,
     written: _Written,
     provider_flags: bool,
+    source: Source,
 ) -> dict[int, set[str]]:
-    """A finding per problem the pipeline would record, with its severity: an error rejects
-    the record, a warning drops the value. Returns the fields at fault in each record."""
+    """A finding per problem the pipeline would record, with its severity (an error rejects
+    the record, a warning drops the value) and a fix naming the registry key where the mapping
+    may be what to change. Returns the fields at fault in each record."""
     error_fields: dict[int, set[str]] = {index: set() for index in reports}
     for reject in rejects.itertuples(index=False):
         index = int(reject.record_index)
@@ -171,13 +177,17 @@ def _add_errors(
         checked = as_text(reject.value)
         shown = as_written if as_written is not None else checked
         dropped = reject.severity == "warning"
+        fix = suggest_fix(reject.field, reject.reason, shown, provider_flags)
+        mapping = registry_fix(reject.field, reject.reason, shown, source, provider_flags)
+        if mapping is not None:
+            fix = mapping if reject.field in source.expressions else f"{fix}; or, {mapping}"
         reports[index].findings.append(
             Finding(
                 reject.severity,
                 reject.field,
                 shown,
                 reject.reason,
-                suggest_fix(reject.field, reject.reason, shown, provider_flags),
+                fix,
                 checked if _differs(as_written, checked) else None,
                 value_dropped=dropped,
             )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from schemas.canonical import CONSTITUTIVE_ELEMENTS
+from schemas.canonical import CONSTITUTIVE_ELEMENTS, LIST_FIELDS
 from schemas.records import END_BEFORE_START
+from schemas.registry import Source
 
 _LEVEL_FIX = (
     "give the EQF level as a number from 1 to 8 or its EU URI (http://data.europa.eu/snb/eqf/6)"
@@ -181,3 +182,58 @@ def flag_fix(flag: str) -> str:
     if flag.startswith("ects not derived"):
         return "the hours come to less than 1 ECTS: state ects, or check workload_hours"
     return "the stated value is kept, but contradicts the one derived: correct whichever is wrong"
+
+
+#: Reasons that say a value is not in a vocabulary the catalogue reads: the feed may be right in
+#: its own terms, and a crosswalk (`values`) says what they mean.
+_CROSSWALKABLE = re.compile(
+    r"^unknown (form of participation|ISCED-F|language|country|currency)|^not a level number"
+    r"|^not a QF-EHEA cycle|^not online, onsite or blended|^EQF level must be"
+)
+#: Example canonical values for a crosswalk, per field.
+_EXAMPLE_TARGET = {
+    "participation_form": "online",
+    "isced_f_code": "0613",
+    "languages": "en",
+    "eqf_level": "6",
+    "qf_ehea_cycle": "first",
+}
+
+
+def registry_fix(
+    field: str, reason: str, value: str | None, source: Source, command_line: bool = False
+) -> str | None:
+    """When the registry's configuration of `source`, not the feed, may be what to change: the
+    key to change, named with the source (or the command-line option that stands for it);
+    None when the feed is at fault."""
+    where = (
+        "on the command line (--mapping, --values, --default are the registry's keys)"
+        if command_line
+        else f"in the registry, source {source.id!r}"
+    )
+    if field in source.expressions:
+        return (
+            f"the value is computed by mapping.{field} {{sql: {source.expressions[field]}}} "
+            f"({where}): correct the expression"
+        )
+    if reason.startswith("unknown credit unit"):
+        return (
+            f"declare the unit of the credits {where}: defaults.credit_unit (ECTS, SCQF, CATS, US "
+            "credit hours, hours) or a crosswalk values.credit_unit"
+        )
+    if field == "ects" and reason.startswith("ECTS must be 1 to 59") and "derived" not in reason:
+        unit = source.defaults.get("credit_unit") or (source.paths.get("credit_unit"))
+        if not unit:
+            return (
+                f"if the numbers are not ECTS, declare their unit {where}: defaults.credit_unit: "
+                "SCQF (or CATS: 2 credits are 1 ECTS; US credit hours: 1 is 2 ECTS)"
+            )
+    if re.match(
+        r"^no framework given|^level .* is not in|^unknown qualifications framework", reason
+    ):
+        return f"say which framework the levels are in {where}: defaults.nqf_framework (e.g. SCQF)"
+    if value and _CROSSWALKABLE.search(reason):
+        item = value.split(" | ")[0] if field in LIST_FIELDS else value
+        target = _EXAMPLE_TARGET.get(field, "<canonical value>")
+        return f"if {item!r} is the feed's own term, map it {where}: values.{field}: {{{item!r}: {target}}}"
+    return None

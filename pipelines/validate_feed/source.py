@@ -58,14 +58,17 @@ def source_from_options(
     options: dict[str, Any] | None = None,
     provider: str | None = None,
     country: str | None = None,
+    values: dict[str, Any] | None = None,
+    defaults: dict[str, Any] | None = None,
 ) -> tuple[Registry, Source]:
     """A one-source registry for a feed described on the command line, checked like any
-    registry. With `provider` and `country` the feed's default provider is registered as an
-    agency would register it; with one of them, it is the source's default for that field."""
+    registry (crosswalks, expressions and credit units included). With `provider` and `country`
+    the feed's default provider is registered as an agency would register it; with one of
+    them, it is the source's default for that field."""
     provider_entry = {"id": FEED_PROVIDER_ID, "name": provider or "-", "country": country or "BE"}
-    defaults: dict[str, Any] = {}
+    defaults = dict(defaults or {})
     if bool(provider) != bool(country):
-        defaults = {"provider_name": provider} if provider else {"provider_country": country}
+        defaults.update({"provider_name": provider} if provider else {"provider_country": country})
     raw = {
         "providers": [provider_entry],
         "sources": [
@@ -77,6 +80,7 @@ def source_from_options(
                 "options": options or {},
                 "mapping": mapping or {},
                 "defaults": defaults,
+                "values": values or {},
                 # a feed checked on its own is not checked for whom it may speak
                 "speaks_for": {"any": True},
             }
@@ -86,7 +90,8 @@ def source_from_options(
         registry = parse_registry(raw, Path.cwd())
     except RegistryError as exc:
         raise UsageError(
-            f"{exc}\n(from --format, --mapping, --option, --provider and --country)"
+            f"{exc}\n(from --format, --mapping, --option, --values, --default, --provider and "
+            "--country)"
         ) from None
     if not (provider and country):
         # A registry needs a provider for each source, but none was given: the placeholder
