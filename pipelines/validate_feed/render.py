@@ -8,7 +8,7 @@ colour the terminal or reorder what is shown.
 from __future__ import annotations
 
 from pipelines.lib.safe_text import bounded, printable
-from pipelines.validate_feed.report import FeedReport
+from pipelines.validate_feed.report import FeedReport, RecordReport
 
 #: Longest record id shown (the record is found by its number anyway).
 ID_LIMIT = 80
@@ -22,6 +22,23 @@ def _shown(value: str | None, limit: int = 80) -> str:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _record_lines(record: RecordReport, state: str) -> list[str]:
+    """A record's heading and its findings, everything from the feed escaped."""
+    title = f"  {_shown(record.title, 60)}" if record.title else ""
+    record_id = "None" if record.record_id is None else printable(record.record_id, ID_LIMIT)
+    lines = [f"record #{record.record_index + 1}  id {record_id}{title}  [{state}]"]
+    for finding in [*record.errors, *record.warnings]:
+        value = "" if finding.value is None else f" = {_shown(finding.value)}"
+        read_as = f" (read as {printable(finding.read_as, 200)})" if finding.read_as else ""
+        cost = "; the value is dropped, the record kept" if finding.value_dropped else ""
+        lines.append(
+            f"  {finding.severity:<7}  {printable(finding.field)}{value}: "
+            f"{printable(finding.reason, 300)}{read_as}{cost}"
+        )
+        lines.append(f"  {'':<7}  fix: {printable(finding.fix, 300)}")
+    return lines
 
 
 def render_report(report: FeedReport, all_records: bool = False) -> str:
@@ -44,18 +61,7 @@ def render_report(report: FeedReport, all_records: bool = False) -> str:
         state = "rejected" if not record.accepted else "accepted"
         if record.accepted and record.dropped:
             state += f", {_count(len(record.dropped), 'value')} dropped"
-        title = f"  {_shown(record.title, 60)}" if record.title else ""
-        record_id = "None" if record.record_id is None else printable(record.record_id, ID_LIMIT)
-        lines.append(f"record #{record.record_index + 1}  id {record_id}{title}  [{state}]")
-        for finding in [*record.errors, *record.warnings]:
-            value = "" if finding.value is None else f" = {_shown(finding.value)}"
-            read_as = f" (read as {printable(finding.read_as, 200)})" if finding.read_as else ""
-            cost = "; the value is dropped, the record kept" if finding.value_dropped else ""
-            lines.append(
-                f"  {finding.severity:<7}  {printable(finding.field)}{value}: "
-                f"{printable(finding.reason, 300)}{read_as}{cost}"
-            )
-            lines.append(f"  {'':<7}  fix: {printable(finding.fix, 300)}")
+        lines += _record_lines(record, state)
     if quiet:
         lines.append(f"({_count(quiet, 'record')} without errors or warnings not listed)")
     errors = sum(len(r.errors) for r in report.records)
