@@ -374,11 +374,24 @@ class HistorySettings(_Strict):
     )
 
 
+class HealthSettings(_Strict):
+    """When a source that was read is not plainly healthy (registry key `health`)."""
+
+    max_rejected_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="a source whose records are rejected at this share or more is reported "
+        "with a warning in feed_status and by the sources check",
+    )
+
+
 class Registry(_Strict):
     providers: tuple[Provider, ...]
     sources: tuple[Source, ...]
     matching: MatchSettings = MatchSettings()
     history: HistorySettings = HistorySettings()
+    health: HealthSettings = HealthSettings()
     limits: Limits = Limits()
     base_dir: Path = Path(".")
 

@@ -70,7 +70,7 @@ def test_sample_rejects_exactly_the_documented_records(sample):
     assert found == EXPECTED_PROBLEMS
     read = sum(r.records_read for r in reads)
     rejected = len(rejected_records(result.rejects))
-    assert read == 138  # 124 in the tabular feeds, 14 in the standard-profile feeds
+    assert read == 139  # 124 in the tabular feeds, 15 credentials and courses in the profile ones
     assert rejected == 5
     assert len(result.accepted) + rejected == read
 
@@ -124,7 +124,14 @@ def test_sample_duplicates_merge_and_look_alikes_stay_apart(sample):
         assert row_of[left] != row_of[right], (left, right)
     merged = tables.microcredentials.set_index("credential_id").loc[row_of[EXPECTED_ROW]]
     assert merged["source_count"] == 2 and merged["provider_id"] == "nl-tudelft"
-    assert len(tables.microcredentials) == len(result.accepted) - len(EXPECTED_MERGES)
+    # two learners' credentials for one achievement (nl-hr-ob3): the second repeats the first
+    repeats = result.accepted[result.accepted["repeat_of"].notna()]
+    assert repeats[["source_id", "record_index", "repeat_of"]].values.tolist() == [
+        ["nl-hr-ob3", 1, 0]
+    ]
+    folded = lineage[lineage["merge_reason"].str.startswith("repeat of record #1 ")]
+    assert folded["source_id"].tolist() == ["nl-hr-ob3"]
+    assert len(tables.microcredentials) == len(result.accepted) - len(EXPECTED_MERGES) - 1
 
 
 EXPECTED_ROW = ("nl-tudelft-xml", "TUD-MC-2026-101")

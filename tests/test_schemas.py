@@ -83,8 +83,22 @@ def test_country_codes(value, expected):
         ("de_AT", "de"),
         ("polski", "pl"),
         ("Nederlands", "nl"),
-        ("Klingon", None),
+        ("Klingon", "tlh"),  # ISO 639-3, which has no two-letter code
+        ("Parseltongue", None),
         ("xx", None),
+        ("mul", None),  # several languages: which?
+        # names in their own script and in other languages, codes, tags and EU URIs
+        ("日本語", "ja"),
+        ("中文", "zh"),
+        ("اللغة العربية", "ar"),
+        ("Español", "es"),
+        ("Castellano", "es"),
+        ("Englisch", "en"),
+        ("Ελληνικά", "el"),
+        ("Japanese language", "ja"),
+        ("zh-Hant", "zh"),
+        ("fre", "fr"),
+        ("http://publications.europa.eu/resource/authority/language/DEU", "de"),
     ],
 )
 def test_language_codes(value, expected):
@@ -246,7 +260,7 @@ def test_a_record_that_is_no_micro_credential_or_unidentifiable_is_rejected(chan
             "end date before start date",
         ),
         ({"start_date": "31/31/2026"}, "start_date", "not a date (use YYYY-MM-DD)"),
-        ({"languages": ["en", "Klingon"]}, "languages", "unknown language"),
+        ({"languages": ["en", "Parseltongue"]}, "languages", "unknown language"),
         (
             {"participation_form": "self-paced"},
             "participation_form",

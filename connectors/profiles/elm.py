@@ -219,7 +219,6 @@ def _jsonld_views(document: Any) -> Records:
     items = document if isinstance(document, list) else [document]
     views: list[dict[str, Any]] = []
     problems: list[tuple[str, str]] = []
-    seen: set[str] = set()
     for item in items:
         if not isinstance(item, dict):
             problems.append(("record is not a JSON object", str(item)))
@@ -256,13 +255,7 @@ def _jsonld_views(document: Any) -> Records:
                 )
             )
             continue
-        for view in found:
-            key = concept_id(view.get("opportunity")) or concept_id(view.get("spec"))
-            if key and "opportunity" not in view and key in seen:
-                continue  # several learners' credentials for one specification: one offering
-            if key:
-                seen.add(key)
-            views.append(view)
+        views.extend(found)  # several learners' credentials for one specification: folded later
     return Records(views, problems, rules=JSONLD_RULES)
 
 

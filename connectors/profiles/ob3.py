@@ -3,7 +3,9 @@
 A document is a credential, an Achievement, a list of either, or the OB 3.0 API's
 `{"credential": [...]}`. From a credential only `credentialSubject.achievement` (the offering)
 and the issuer (who awards it) are read, never the subject (the learner), their identifiers or
-results. Credentials of several learners for one achievement give one record. The Edubadges
+results. Each credential is a record: credentials of several learners for one achievement
+repeat it word for word and are folded into one offering by the pipeline (records sharing an
+id with other content are kept apart, never dropped). The Edubadges
 micro-credential extension (`ECTS`, `participationType`, `assessmentType`, and alignments of
 type `ext:EQF`, `ext:QualityAssurance`, `ext:ISCED`) fills the constitutive elements; without
 its `ECTS`, OB 3.0's own `creditsAvailable` (credit hours) is read in that unit.
@@ -141,7 +143,7 @@ def read(body: bytes, location: str | None = None) -> Records:
     items = document if isinstance(document, list) else [document]
     if not isinstance(document, list | dict):
         raise FeedFormatError("not an Open Badges document: neither an object nor a list")
-    views, problems, seen = [], [], set()
+    views, problems = [], []
     for item in items:
         if isinstance(item, str) and item.count(".") == 2:
             problems.append(("a signed credential (compact JWS): publish its JSON form", item[:80]))
@@ -165,9 +167,5 @@ def read(body: bytes, location: str | None = None) -> Records:
                 )
             )
             continue
-        key = view["achievement"].get("id")
-        if isinstance(key, str) and key in seen:
-            continue  # several learners' credentials for one achievement: one offering
-        seen.add(key)
         views.append(view)
     return Records(views, problems, None, RULES)

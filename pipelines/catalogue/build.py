@@ -103,7 +103,9 @@ def build_catalogue(
     records["credential_id"] = records["cluster"].map(ids)
     lineage = _lineage(records, dedup.matches, ranking, previous.get("lineage"), history)
     lineage = _with_repeats(lineage, repeats)
-    feed_status = _feed_status(reads, lineage, result.rejects, run_ts, previous.get("feed_status"))
+    feed_status = _feed_status(
+        reads, lineage, result.rejects, run_ts, previous.get("feed_status"), registry
+    )
     return CatalogueTables(
         microcredentials,
         lineage,
@@ -142,9 +144,9 @@ def _with_repeats(lineage: pd.DataFrame, repeats: pd.DataFrame) -> pd.DataFrame:
     of = pd.MultiIndex.from_arrays([repeats["source_id"], repeats[REPEAT_OF].astype("int64")])
     rows = repeats[list(RECORD_KEYS)].assign(
         credential_id=first.reindex(of).to_numpy(),
-        merge_reason="identical repeat of record #"
+        merge_reason="repeat of record #"
         + (repeats[REPEAT_OF].astype("int64") + 1).astype("str").to_numpy()
-        + " in this feed (same id, same content): folded into it",
+        + " in this feed (same id; it says nothing that record does not): folded into it",
         active=True,
     )
     lineage = pd.concat([lineage, rows[LINEAGE.column_names]], ignore_index=True)
@@ -231,6 +233,7 @@ def _feed_status(
     rejects: pd.DataFrame,
     run_at: pd.Timestamp,
     history: pd.DataFrame | None,
+    registry: Registry,
 ) -> pd.DataFrame:
     accepted = lineage.groupby("source_id").size()
     problems = problem_counts(rejects)
@@ -252,11 +255,32 @@ def _feed_status(
     for column in ("records_rejected", "values_dropped"):
         counted = current["source_id"].map(problems[column]).fillna(0)
         current[column] = counted.astype("int64")
+    current["warnings"] = _health_warnings(current, registry.health.max_rejected_share)
     current["records_read"] = current["records_read"].astype("int64")
     current = current[FEED_STATUS.column_names]
     if history is not None and len(history):
         current = pd.concat([history[FEED_STATUS.column_names], current], ignore_index=True)
     return current
+
+
+def _health_warnings(status: pd.DataFrame, max_rejected_share: float) -> pd.Series:
+    """The sources' warnings, with one added for a source read whose records are mostly
+    rejected (it is not plainly `ok`)."""
+    read = status["records_read"]
+    share = status["records_rejected"] / read.where(read > 0)
+    mostly = status["status"].isin(["ok", "unchanged"]) & (share >= max_rejected_share)
+    note = (
+        status["records_rejected"].astype("str")
+        + " of "
+        + read.astype("str")
+        + " records rejected ("
+        + (share * 100).round().astype("Int64").astype("str")
+        + "%, the registry's health.max_rejected_share is "
+        + f"{max_rejected_share:.0%})"
+    )
+    warnings = status["warnings"].astype("object")
+    joined = (warnings.fillna("") + "; " + note).str.lstrip("; ")
+    return warnings.where(~mostly, joined)
 
 
 def providers_table(registry: Registry, microcredentials: pd.DataFrame) -> pd.DataFrame:

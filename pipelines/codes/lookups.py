@@ -7,11 +7,13 @@ distinct values only, so normalising a million rows costs one dictionary lookup 
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+import langcodes
 import pandas as pd
 import pycountry
 
@@ -50,20 +52,21 @@ def _countries() -> dict[str, str]:
 
 
 @cache
-def _languages() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for language in pycountry.languages:
-        alpha_2 = getattr(language, "alpha_2", None)
-        if not alpha_2:
-            continue
-        table[alpha_2] = alpha_2
-        table[language.alpha_3] = alpha_2
-        bibliographic = getattr(language, "bibliographic", None)
-        if bibliographic:
-            table[bibliographic] = alpha_2
-        table.setdefault(fold(language.name), alpha_2)
-    table.update(_reference_pairs("language-names.csv"))
-    return table
+def _language_overrides() -> dict[str, str]:
+    """Language names the language data does not know or reads otherwise than feeds mean."""
+    return dict(_reference_pairs("language-name-overrides.csv"))
+
+
+#: Words for "language" that feeds write around a language's name (`Japanese language`,
+#: `langue française`, `اللغة العربية`), removed before the name is looked up.
+_LANGUAGE_WORDS = re.compile(
+    r"^(?:the\s+)?(?:language|langue|sprache|lengua|idioma|lingua|taal|jezyk|kieli|sprak|"
+    r"γλωσσα|язык|اللغة|语言|言語)\s+|\s+(?:language|sprache|taal|language\s+only)$",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+#: Codes that are no language: undetermined, several, none, reserved for local use.
+_NO_LANGUAGE = frozenset({"und", "mul", "zxx", "mis"})
 
 
 @cache
@@ -113,12 +116,39 @@ def country_code(value: str) -> str | None:
 
 
 def language_code(value: str) -> str | None:
-    key = fold(value)
-    table = _languages()
-    if key in table:
-        return table[key]
-    primary = key.replace("_", "-").split("-")[0]  # en-GB, de_AT: the primary subtag
-    return table.get(primary) if len(primary) in (2, 3) else None
+    """The ISO 639-1 code of a language (ISO 639-3 where it has none) from a code (ISO 639-1,
+    -2/T, -2/B, -3, any case), a BCP 47 tag (`en-GB`, `zh-Hant`), an EU language URI, or its
+    name in any language and script (`Deutsch`, `Englisch`, `日本語`, `اللغة العربية`). None when
+    it names no language: never a guess."""
+    text = value.strip()
+    if "://" in text:  # http://publications.europa.eu/resource/authority/language/DEU
+        text = text.rstrip("/").rsplit("/", 1)[-1]
+    return _language(text)
+
+
+@cache
+def _language(text: str) -> str | None:
+    override = _language_overrides().get(fold(text))
+    if override:
+        return override
+    if _TAG.match(text):
+        try:
+            found = langcodes.Language.get(text.replace("_", "-"))
+        except (langcodes.LanguageTagError, ValueError):
+            found = None
+        if found is not None and found.language and found.is_valid():
+            return _code(found.language)
+    name = _LANGUAGE_WORDS.sub("", " ".join(text.split()))
+    try:
+        return _code(langcodes.find(name).language)
+    except LookupError:
+        return None
+
+
+def _code(language: str | None) -> str | None:
+    if not language or language in _NO_LANGUAGE or language.startswith("q"):
+        return None
+    return langcodes.Language.get(language).language
 
 
 def currency_code(value: str) -> str | None:

@@ -7,7 +7,6 @@ written, so that the record is rejected with an explanation rather than silently
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 import numpy as np
@@ -19,6 +18,7 @@ from pipelines.lib.lists import collect_lists, explode_items
 from pipelines.mapping.fields import PROBLEM, PROBLEM_VALUE
 from pipelines.normalise.european_codes import ORIGIN_FIELDS, map_codes
 from pipelines.normalise.providers import ProviderIndex, unregistered_ids
+from pipelines.normalise.repeats import repeated_ids
 from pipelines.normalise.text_limits import refuse_long_texts
 from pipelines.normalise.voices import refuse_other_voices
 from schemas.canonical import (
@@ -216,73 +216,8 @@ def _record_problems(frame: pd.DataFrame, problems: Problems) -> None:
     """What is wrong with a record as a whole: unreadable, a repeated id, a formula."""
     unreadable = frame.index[frame[PROBLEM].notna()]
     problems.add(unreadable, "record", frame[PROBLEM], frame[PROBLEM_VALUE])
-    _repeated_ids(frame, problems)
+    repeated_ids(frame, problems)
     _formula_values(frame, problems)
-
-
-def _content_keys(rows: pd.DataFrame) -> pd.Series:
-    """A hash of everything a record says (its id and position aside), to tell an identical
-    repeat from another record under the same id: the fields it gives and their values, so
-    that columns no record fills change nothing. Only records sharing an id get here."""
-    said = sorted(c for c in rows.columns if c not in (*RECORD_KEYS, REPEAT_OF))
-    texts = [
-        "\x1f".join(
-            f"{field}={chr(0x1E).join(map(str, value)) if isinstance(value, list) else value}"
-            for field, value in zip(said, values, strict=True)
-            if isinstance(value, list) or not pd.isna(value)
-        )
-        for values in rows[said].itertuples(index=False, name=None)
-    ]
-    return pd.Series(
-        [int(hashlib.blake2b(t.encode(), digest_size=8).hexdigest(), 16) for t in texts],
-        index=rows.index,
-        dtype="uint64",
-    )
-
-
-def _repeated_ids(frame: pd.DataFrame, problems: Problems) -> None:
-    """Records of one feed that share an id. An identical repeat is folded into the first
-    record like it (`repeat_of`: its record index); records saying different things under one
-    id are kept apart, each under the id made distinct (`ID~<6 hex of its content>`), with a
-    warning naming the others. Nothing is dropped, and the ids do not depend on the order."""
-    frame[REPEAT_OF] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-    keys = ["source_id", "source_record_id"]
-    shared = frame[frame.duplicated(keys, keep=False) & frame["source_record_id"].notna()]
-    if shared.empty:
-        return
-    content = _content_keys(shared)
-    first = shared.assign(_content=content).groupby([*keys, "_content"])["record_index"]
-    repeat_of = first.transform("min")
-    frame.loc[shared.index, REPEAT_OF] = repeat_of.where(
-        repeat_of != shared["record_index"]
-    ).astype("Int64")
-    variants = content.groupby([shared[k] for k in keys]).transform("nunique")
-    differ = shared.index[variants > 1]
-    if not len(differ):
-        return
-    others = (
-        shared.loc[differ]
-        .groupby(keys)["record_index"]
-        .transform(lambda r: ", ".join(f"#{i + 1}" for i in sorted(r)))
-    )
-    renamed = (
-        shared.loc[differ, "source_record_id"]
-        + "~"
-        + content[differ].map(lambda h: f"{h:016x}"[:6])
-    )
-    problems.add(
-        differ,
-        "source_record_id",
-        "id "
-        + shared.loc[differ, "source_record_id"].map(repr)
-        + " is given to records "
-        + others
-        + " with different content: kept apart as "
-        + renamed.map(repr),
-        frame["source_record_id"],
-        "breaks_rule",
-    )
-    frame.loc[differ, "source_record_id"] = renamed
 
 
 def normalise_records(

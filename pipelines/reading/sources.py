@@ -187,6 +187,8 @@ class SourceReader:
             with self._cpu:
                 result.records = map_source_fields(parsed, source)
             result.warnings += _empty_mappings(parsed, source)
+            if not len(result.records) and not result.warnings:
+                result.warnings.append("no records found" + empty_feed_hint(source))
             if self._hold(source, result, cached):
                 return result
             self.cache.store(source.id, source_fingerprint(source), pages, result.records)
@@ -371,6 +373,15 @@ def html_instead_of_feed(
     ):
         return None
     return "an HTML page"
+
+
+def empty_feed_hint(source: Source) -> str:
+    """Where to look when a feed that was read holds no records."""
+    if source.format == "json":
+        return f": is options.records ({source.options.records!r}) the path to the list?"
+    if source.format == "xml":
+        return f": is options.record ({source.options.record!r}) the record element?"
+    return ""
 
 
 def _empty_mappings(parsed: ParsedFeed, source: Source) -> list[str]:

@@ -21,7 +21,7 @@ from connectors.http import FeedClient
 from pipelines.catalogue.build import assemble_records
 from pipelines.lib.safe_text import redact_text
 from pipelines.normalise.records import normalise_records
-from pipelines.reading.sources import SourceReader
+from pipelines.reading.sources import SourceReader, empty_feed_hint
 from pipelines.validate_feed.fixes import element_fix, flag_fix, registry_fix, suggest_fix
 from pipelines.validate_feed.report import ElementShare, FeedReport, Finding, RecordReport
 from pipelines.validate_feed.source import UsageError, source_from_options, source_from_registry
@@ -100,20 +100,13 @@ def check_source(
     if read.records is not None and len(read.records):
         _explain_records(report, read, registry, provider_flags)
     else:
+        noted = [w for w in read.warnings if not w.startswith("no records found")]
         report.error = (
             f"{location}: no records found"
-            + _empty_hint(source)
-            + (f" ({'; '.join(read.warnings)})" if read.warnings else "")
+            + empty_feed_hint(source)
+            + (f" ({'; '.join(noted)})" if noted else "")
         )
     return report
-
-
-def _empty_hint(source: Source) -> str:
-    if source.format == "json":
-        return f": is options.records ({source.options.records!r}) the path to the list?"
-    if source.format == "xml":
-        return f": is options.record ({source.options.record!r}) the record element?"
-    return ""
 
 
 class _Written:

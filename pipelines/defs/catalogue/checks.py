@@ -87,20 +87,29 @@ def _latest_feed_status(settings: CatalogueSettings) -> pd.DataFrame:
 
 @asset_check(
     asset=parquet_release,
-    description="Every source was read in the latest run (a warning: failed sources keep their "
-    "last good records, marked stale).",
+    description="Every source was read in the latest run and is healthy (a warning: failed "
+    "sources keep their last good records, marked stale; a source read with no records, or "
+    "with most of them rejected, is named with why).",
 )
 def sources_read_check(settings: CatalogueSettings) -> AssetCheckResult:
     latest = _latest_feed_status(settings)
     failed = latest[latest["status"] == "failed"][["source_id", "stale", "error"]]
+    read = latest[latest["status"].isin(["ok", "unchanged"])]
+    degraded = read[read["warnings"].notna()][
+        ["source_id", "records_read", "records_rejected", "warnings"]
+    ]
+    names = [*failed["source_id"], *degraded["source_id"]]
     return AssetCheckResult(
-        passed=failed.empty,
+        passed=not names,
         severity=AssetCheckSeverity.WARN,
+        description=f"not healthy: {', '.join(names)}" if names else None,
         metadata={
             "sources": len(latest),
             "failed": len(failed),
             "stale": int(failed["stale"].sum()),
+            "with_warnings": len(degraded),
             "failed_sources": MetadataValue.md(markdown_table(failed)),
+            "sources_with_warnings": MetadataValue.md(markdown_table(degraded)),
         },
     )
 
