@@ -15,7 +15,7 @@ from typing import Any, Literal
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from schemas.canonical import MAPPABLE_FIELDS, REQUIRED_SOURCE_FIELDS, is_http_url
+from schemas.canonical import MAPPABLE_FIELDS, REQUIRED_SOURCE_FIELDS, SCALAR_FIELDS, is_http_url
 from schemas.formats import PROFILE_FORMATS, PROFILE_KNOWS, FeedFormat
 from schemas.matching import MatchSettings
 
@@ -200,6 +200,18 @@ class SourceOptions(_Strict):
     #: Standard profiles: the language whose text is taken where a field is multilingual
     #: (else English, else the first language the document gives).
     language: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+    #: What to do where a record gives several values for a single-valued field: `first`
+    #: takes the first, `join` joins them with '; '. Otherwise the value is dropped (a
+    #: warning naming the values): the agency chooses, the pipeline does not guess.
+    several_values: dict[str, Literal["first", "join"]] = {}
+
+    @field_validator("several_values")
+    @classmethod
+    def _single_valued_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        wrong = sorted(f for f in value if f not in SCALAR_FIELDS)
+        if wrong:
+            raise ValueError(f"{wrong} are not single-valued canonical fields")
+        return value
 
     @field_validator("delimiter")
     @classmethod

@@ -158,8 +158,8 @@ def _evidence(matches: pd.DataFrame) -> pd.Series:
     text = "weight " + matches["weight"].map("{:g}".format) + ": title " + matches["title"]
     for comparison in COMPARISONS:
         level = matches[comparison.name]
-        known = level != "unknown"
-        text = text + ("; " + comparison.name + " " + level).where(known, "")
+        quiet = [lv.name for lv in comparison.levels if not lv.shown]
+        text = text + ("; " + comparison.name + " " + level).where(~level.isin(quiet), "")
     return text
 
 

@@ -43,9 +43,9 @@ def compare_pairs(keys: pd.DataFrame, pairs: pd.DataFrame, settings: MatchSettin
     title_level = np.where(word, title_level + 4, title_level).astype(np.int8)
 
     weight = title_weight
-    levels = {}
+    levels: dict[str, np.ndarray] = {}
     for comparison in COMPARISONS:
-        level = compare_keys(comparison.key, *both(comparison.name))
+        level = compare_keys(comparison, keys, left_rows, right_rows, levels)
         weight = weight + np.array(settings.weights(comparison))[level]
         levels[comparison.name] = level
     return pd.DataFrame(
@@ -66,6 +66,6 @@ def describe_evidence(compared: pd.DataFrame) -> pd.DataFrame:
     out = compared.copy()
     out["title"] = np.array(TITLE_LEVELS, dtype=object)[out["title"].to_numpy()]
     for comparison in COMPARISONS:
-        words = np.array(comparison.levels, dtype=object)
+        words = np.array(comparison.level_names, dtype=object)
         out[comparison.name] = words[out[comparison.name].to_numpy()]
     return out

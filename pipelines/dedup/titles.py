@@ -107,6 +107,8 @@ def normalise_titles(titles: pd.Series) -> pd.Series:
     text = replace(text, r"[&+]", " & ")
     text = replace(text, "'", "")
     text = replace(text, r"[^\p{L}\p{N}&]+", " ")
+    # a number glued to a word is a series marker too: beginners1, part2, level3, cs101
+    text = replace(replace(text, r"(\p{L})(\p{N})", r"\1 \2"), r"(\p{N})(\p{L})", r"\1 \2")
     text = _expand_abbreviations(text)
     text = replace(text, r"\b(?:19|20)\d\d(?: \d\d)?\b", " ")
     noise = "|".join(sorted((re.escape(w) for w in NOISE_WORDS), key=len, reverse=True))
