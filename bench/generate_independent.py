@@ -2278,7 +2278,12 @@ def write_sources(rng, rec: pd.DataFrame, providers: pd.DataFrame, feeds: Path) 
             files, spec = WRITERS[system](rng, r, source_id)
         for filename, body in files.items():
             (feeds / filename).write_bytes(body)
-        entries.append({"id": source_id, "provider": owner, "url": f"feeds/{min(files)}", **spec})
+        entry = {"id": source_id, "provider": owner, "url": f"feeds/{min(files)}", **spec}
+        if source_id in AGGREGATORS:  # a register speaks for its country, a platform for anyone
+            country = AGGREGATORS[source_id][1]
+            register = source_id.endswith("-register")
+            entry["speaks_for"] = {"countries": [country]} if register else {"any": True}
+        entries.append(entry)
     return entries
 
 

@@ -12,6 +12,7 @@ import sys
 import duckdb
 
 from pipelines.defs.resources import catalogue_dir_from_env, registry_path_from_env
+from pipelines.lib.safe_text import csv_text, json_printable, printable, printable_table
 from schemas.formats import FORMATS
 
 EXAMPLE_QUERY = (
@@ -37,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
             error = getattr(event.event_specific_data, "error", None) if event.is_failure else None
             if error is not None:
                 cause = error.cause.message if error.cause else error.message
-                print(f"{event.step_key or 'run'}: {cause.strip()}", file=sys.stderr)
+                message = printable(cause.strip(), 2000, keep_newlines=True)
+                print(f"{event.step_key or 'run'}: {message}", file=sys.stderr)
         print(
             "The aggregation run failed and the published catalogue was left as it was; "
             "see the Dagster UI (make ui) for the step logs.",
@@ -78,8 +80,8 @@ def summary(args: argparse.Namespace) -> int:
     )
     for source_id, status, read, accepted, records_rejected, values_dropped, error in rows:
         print(
-            f"{source_id:<28} {status:<10} {read:>6} {accepted:>9} {records_rejected:>9} "
-            f"{values_dropped:>8}  {error[:60]}"
+            f"{printable(source_id):<28} {printable(status):<10} {read:>6} {accepted:>9} "
+            f"{records_rejected:>9} {values_dropped:>8}  {printable(error, 60)}"
         )
     print(
         f"\nCatalogue: {total[0]} micro-credentials from {total[1]} countries "
@@ -105,12 +107,28 @@ def summary(args: argparse.Namespace) -> int:
 
 
 def query(args: argparse.Namespace) -> int:
+    """The result as a table on the terminal (every control and bidi character in a value
+    shown as an escape), or with --csv as a CSV file a spreadsheet opens without running a
+    formula from a feed."""
     database = catalogue_dir_from_env() / "catalogue.duckdb"
+    if not database.exists():
+        print(f"No catalogue at {database} yet: run `make run`.", file=sys.stderr)
+        return 1
     con = duckdb.connect(str(database), read_only=True)
     try:
-        con.sql(args.sql).show(max_width=200, max_rows=100)
+        relation = con.sql(args.sql)
+        if relation is None:  # a statement without a result
+            return 0
+        if args.csv:
+            with open(args.csv, "w", encoding="utf-8", newline="") as out:
+                out.write(csv_text(relation.df()))
+            print(f"wrote {args.csv}")
+            return 0
+        table = relation.arrow()
+        table = table.read_all() if hasattr(table, "read_all") else table
+        con.from_arrow(printable_table(table)).show(max_width=200, max_rows=100)
     except duckdb.Error as exc:
-        print(f"query failed: {exc}", file=sys.stderr)
+        print(f"query failed: {printable(str(exc), 2000)}", file=sys.stderr)
         return 1
     finally:
         con.close()
@@ -143,11 +161,11 @@ def validate_feed_command(args: argparse.Namespace) -> int:
     except UsageError as exc:
         args.parser.error(str(exc))
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print(json_printable(json.dumps(report.as_dict(), ensure_ascii=False, indent=2)))
     else:
         print(render_report(report, all_records=args.all), end="")
     if args.json and report.error:
-        print(f"validate-feed: {report.error}", file=sys.stderr)
+        print(f"validate-feed: {printable(report.error)}", file=sys.stderr)
     return report.exit_status
 
 
@@ -222,8 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("run", run, "aggregate the registry (CATALOGUE_REGISTRY) into CATALOGUE_DIR")
     command("summary", summary, "describe the published catalogue")
-    command("query", query, "run SQL on catalogue.duckdb").add_argument(
-        "sql", nargs="?", default=EXAMPLE_QUERY, help="the SQL to run"
+    query_command = command("query", query, "run SQL on catalogue.duckdb")
+    query_command.add_argument("sql", nargs="?", default=EXAMPLE_QUERY, help="the SQL to run")
+    query_command.add_argument(
+        "--csv", metavar="FILE", help="write the result to FILE as CSV (formula-safe)"
     )
     _validate_feed_arguments(
         command(

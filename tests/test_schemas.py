@@ -41,6 +41,7 @@ REGISTRY = parse_registry(
                 "url": "x.json",
                 "format": "json",
                 "mapping": {"title": "t"},
+                "speaks_for": {"any": True},  # an aggregator
             },
         ],
     },

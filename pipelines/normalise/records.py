@@ -19,6 +19,8 @@ from pipelines.mapping.fields import ID_FROM, PROBLEM, PROBLEM_VALUE, SEVERAL
 from pipelines.normalise.european_codes import ORIGIN_FIELDS, map_codes
 from pipelines.normalise.providers import ProviderIndex, unregistered_ids
 from pipelines.normalise.repeats import repeated_ids
+from pipelines.normalise.text_limits import refuse_long_texts
+from pipelines.normalise.voices import refuse_other_voices
 from schemas.canonical import (
     COLUMN_NAMES,
     COLUMNS_BY_NAME,
@@ -268,12 +270,14 @@ def normalise_records(
         if name not in frame:
             frame[name] = pd.Series(None, index=frame.index, dtype="object")
     problems = Problems()
+    refuse_long_texts(frame, problems)
     _record_problems(frame, problems)
     _several_values(frame, registry, problems)
     index = ProviderIndex(registry, registry.matching.provider_similarity)
     _providers(frame, registry, index, problems)
     _lookup(frame, "awarding_body_country", codes.country_code, problems, "unknown country")
     _awarding_bodies(frame, registry, index)
+    refuse_other_voices(frame, registry, index, problems)
     _lookup(frame, "title_language", codes.language_code, problems, "unknown language")
     _languages(frame, problems)
     _lookup(frame, "price_currency", codes.currency_code, problems, "unknown currency")
