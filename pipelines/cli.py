@@ -49,12 +49,8 @@ def run(args: argparse.Namespace) -> int:
     return summary(args)
 
 
-def summary(args: argparse.Namespace) -> int:
-    directory = catalogue_dir_from_env()
-    database = directory / "catalogue.duckdb"
-    if not database.exists():
-        print(f"No catalogue at {database} yet: run `make run`.", file=sys.stderr)
-        return 1
+def _summary_figures(database) -> tuple[list, tuple, int, int]:
+    """Per source of the latest run, the catalogue's totals, records rejected, values dropped."""
     con = duckdb.connect(str(database), read_only=True)
     try:
         rows = con.execute(
@@ -64,7 +60,8 @@ def summary(args: argparse.Namespace) -> int:
         total = con.execute(
             "SELECT count(*) FILTER (WHERE status = 'active'), count(DISTINCT provider_country), "
             "count(*) FILTER (WHERE status = 'withdrawn'), "
-            "coalesce(sum(source_count - 1) FILTER (WHERE status = 'active'), 0) "
+            "coalesce(sum(source_count - 1) FILTER (WHERE status = 'active'), 0), "
+            "count(*) FILTER (WHERE status = 'active' AND provider_country IS NULL) "
             "FROM microcredentials"
         ).fetchone()
         rejected, dropped = con.execute(
@@ -73,6 +70,16 @@ def summary(args: argparse.Namespace) -> int:
         ).fetchone()
     finally:
         con.close()
+    return rows, total, rejected, dropped
+
+
+def summary(args: argparse.Namespace) -> int:
+    directory = catalogue_dir_from_env()
+    database = directory / "catalogue.duckdb"
+    if not database.exists():
+        print(f"No catalogue at {database} yet: run `make run`.", file=sys.stderr)
+        return 1
+    rows, total, rejected, dropped = _summary_figures(database)
     print(f"\nRegistry:  {registry_path_from_env()}")
     print(
         f"{'source':<28} {'status':<10} {'read':>6} {'accepted':>9} {'rejected':>9} "
@@ -88,6 +95,11 @@ def summary(args: argparse.Namespace) -> int:
         f"({total[3]} duplicate records merged, {total[2]} withdrawn kept); "
         f"{rejected} records rejected, {dropped} values dropped (rejects, severity warning)"
     )
+    if total[4]:
+        print(
+            f"  {total[4]} of them from providers whose country neither the feed nor the "
+            "registry states: provider_country=unknown (never guessed)"
+        )
     print(f"  DuckDB:  {database}")
     print(
         f"  Parquet: {directory / 'parquet'}  (microcredentials/ partitioned by provider_country)"

@@ -91,11 +91,14 @@ def _hosts(url: pd.Series) -> pd.Series:
 
 def _url_keys(records: pd.DataFrame, field: str, title: pd.Series) -> dict[str, np.ndarray]:
     url = normalise_urls(records[field])
-    # A URL shared by several records of one source is a catalogue page, not evidence.
-    shared = url.notna() & pd.DataFrame({"s": records["source_id"], "u": url}).duplicated(
-        ["s", "u"], keep=False
+    # A URL that records of one source with different titles share is a catalogue page, not
+    # evidence; records of one title sharing it are one offering listed twice.
+    pages = pd.DataFrame(
+        {"s": records["source_id"].to_numpy(), "u": url.to_numpy(), "t": title.to_numpy()}
     )
-    url = url.where(~shared, None)
+    titles = pages.groupby(["s", "u"], dropna=True)["t"].transform("nunique")
+    catalogue_page = url.notna().to_numpy() & (titles.fillna(0).to_numpy() > 1)
+    url = url.where(~catalogue_page, None)
     return {"": _codes(url.to_numpy()), ".host": _codes(_hosts(url).to_numpy())}
 
 

@@ -278,7 +278,7 @@ def _record_ids(frame: pd.DataFrame, mapping: set[str]) -> pd.Series:
         identifying = [c for c in mapped if c in IDENTIFYING_FIELDS or c == PROBLEM_VALUE]
         used = identifying or mapped
         derived = stable_ids([rows[c] for c in used] or [rows["record_index"]], "h")
-        named = [c if c != PROBLEM_VALUE else "the unreadable record's text" for c in used]
+        named = [c for c in used if c != PROBLEM_VALUE]  # an unreadable record: its text too
         origin = pd.Series(", ".join(named) or "record_index", index=rows.index, dtype="object")
         # Records alike in every identifying field differ in the rest: all their content decides.
         alike = derived.duplicated(keep=False)

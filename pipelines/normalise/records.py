@@ -35,7 +35,7 @@ _LEVEL = re.compile(
     r"^(?:http://data\.europa\.eu/snb/(?:eqf|isced)/)?(?:(?:eqf|isced)\s*)?(?:level\s*)?(\d{1,2})(?:\.0+)?$",
     flags=re.IGNORECASE,
 )
-_DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
+_DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d")
 
 
 def _lookup(frame: pd.DataFrame, field: str, lookup, problems: Problems, reason: str) -> None:
