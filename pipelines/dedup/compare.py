@@ -19,6 +19,61 @@ def _ratio_bound(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return np.where(total > 0, 200.0 * np.minimum(left, right) / np.maximum(total, 1), 100.0)
 
 
+class _Sides:
+    """A column of `keys` taken at the left and at the right record of each pair."""
+
+    def __init__(self, keys: pd.DataFrame, left_rows: np.ndarray, right_rows: np.ndarray):
+        self.keys, self.left_rows, self.right_rows = keys, left_rows, right_rows
+        self._columns: dict[str, np.ndarray] = {}
+
+    def __call__(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        if column not in self._columns:
+            self._columns[column] = self.keys[column].to_numpy()
+        values = self._columns[column]
+        return values[self.left_rows], values[self.right_rows]
+
+    def taking(self, kept: np.ndarray) -> _Sides:
+        return _Sides(self.keys, self.left_rows[kept], self.right_rows[kept])
+
+
+def _title_similarity(both: _Sides, exact: np.ndarray) -> np.ndarray:
+    """rapidfuzz ratio of the titles as written, or with their words sorted (`fundamentals of
+    climate change` and `climate change fundamentals`), whichever is closer; 100 where equal."""
+    similarity = np.full(len(exact), 100.0)
+    inexact = np.flatnonzero(~exact)
+    if len(inexact):
+        lt, rt = both("title")
+        lw, rw = both("title_words")
+        similarity[inexact] = np.maximum(
+            cpdist(lt[inexact], rt[inexact], scorer=fuzz.ratio, workers=-1, dtype=np.float32),
+            cpdist(lw[inexact], rw[inexact], scorer=fuzz.ratio, workers=-1, dtype=np.float32),
+        )
+    return similarity
+
+
+def _title_evidence(
+    both: _Sides, exact: np.ndarray, main: np.ndarray, similarity: np.ndarray, s: MatchSettings
+) -> tuple[np.ndarray, np.ndarray]:
+    """The title's level code and weight per pair."""
+    title_level = np.select(
+        [exact, similarity >= s.title_high_similarity, similarity >= s.title_close_similarity],
+        [3, 2, 1],
+        0,
+    ).astype(np.int8)
+    checked = np.flatnonzero((title_level == 1) | (title_level == 2))
+    word = np.zeros(len(exact), dtype=bool)
+    lt, rt = both("title")
+    word[checked] = words_without_counterpart(lt[checked], rt[checked])
+    title_weight = np.array([s.title_far, s.title_close, s.title_high, s.title_exact])[title_level]
+    title_weight = title_weight + np.where(word, s.word_differs, 0.0)
+    title_level = np.where(word, title_level + 4, title_level).astype(np.int8)
+    # a copy that drops the subtitle: one title is the other's main title
+    main = main & (title_weight < s.title_main)
+    title_weight = np.where(main, s.title_main, title_weight)
+    title_level = np.where(main, 7, title_level).astype(np.int8)
+    return title_level, title_weight
+
+
 def compare_pairs(keys: pd.DataFrame, pairs: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
     """The evidence per field (as level codes) and the total weight of the pairs that matter:
     those that match, or are kept for review (weight at least `review_weight`, or similar
@@ -26,18 +81,11 @@ def compare_pairs(keys: pd.DataFrame, pairs: pd.DataFrame, settings: MatchSettin
     title, or where the pair may be kept anyway: that bound is exact, so no pair that matters
     is left out."""
     s = settings
-    left_rows, right_rows = pairs["left_row"].to_numpy(), pairs["right_row"].to_numpy()
-    arrays: dict[str, np.ndarray] = {}
-
-    def both(column: str) -> tuple[np.ndarray, np.ndarray]:
-        if column not in arrays:
-            arrays[column] = keys[column].to_numpy()
-        return arrays[column][left_rows], arrays[column][right_rows]
-
+    both = _Sides(keys, pairs["left_row"].to_numpy(), pairs["right_row"].to_numpy())
     levels: dict[str, np.ndarray] = {}
     others = np.zeros(len(pairs))
     for comparison in COMPARISONS:
-        level = compare_keys(comparison, keys, left_rows, right_rows, levels)
+        level = compare_keys(comparison, keys, both.left_rows, both.right_rows, levels)
         others = others + np.array(settings.weights(comparison))[level]
         levels[comparison.name] = level
     lc, rc = both("title_code")
@@ -48,54 +96,22 @@ def compare_pairs(keys: pd.DataFrame, pairs: pd.DataFrame, settings: MatchSettin
     keep_at = min(s.review_weight, s.match_weight)
     far = np.where(main, max(s.title_far, s.title_main), s.title_far)
     similar_possible = ~exact & (bound >= s.title_close_similarity - 0.1)  # 84.95 shows 85.0
-    matters = exact | similar_possible | (far + others >= keep_at)
-    pairs_kept = np.flatnonzero(matters)
-    left_rows, right_rows, others, exact, main = (
-        left_rows[pairs_kept],
-        right_rows[pairs_kept],
-        others[pairs_kept],
-        exact[pairs_kept],
-        main[pairs_kept],
-    )
-    levels = {name: level[pairs_kept] for name, level in levels.items()}
-    lt, rt = both("title")
-    similarity = np.full(len(pairs_kept), 100.0)
-    inexact = np.flatnonzero(~exact)
-    if len(inexact):
-        # as written, or with their words sorted (`fundamentals of climate change` and
-        # `climate change fundamentals`), whichever is closer
-        lw, rw = both("title_words")
-        similarity[inexact] = np.maximum(
-            cpdist(lt[inexact], rt[inexact], scorer=fuzz.ratio, workers=-1, dtype=np.float32),
-            cpdist(lw[inexact], rw[inexact], scorer=fuzz.ratio, workers=-1, dtype=np.float32),
-        )
-    title_level = np.select(
-        [exact, similarity >= s.title_high_similarity, similarity >= s.title_close_similarity],
-        [3, 2, 1],
-        0,
-    ).astype(np.int8)
-    checked = np.flatnonzero((title_level == 1) | (title_level == 2))
-    word = np.zeros(len(pairs_kept), dtype=bool)
-    word[checked] = words_without_counterpart(lt[checked], rt[checked])
-    title_weight = np.array([s.title_far, s.title_close, s.title_high, s.title_exact])[title_level]
-    title_weight = title_weight + np.where(word, s.word_differs, 0.0)
-    title_level = np.where(word, title_level + 4, title_level).astype(np.int8)
-    # a copy that drops the subtitle: one title is the other's main title
-    main &= title_weight < s.title_main
-    title_weight = np.where(main, s.title_main, title_weight)
-    title_level = np.where(main, 7, title_level).astype(np.int8)
+    kept = np.flatnonzero(exact | similar_possible | (far + others >= keep_at))
+    both, others, exact, main = both.taking(kept), others[kept], exact[kept], main[kept]
+    similarity = _title_similarity(both, exact)
+    title_level, title_weight = _title_evidence(both, exact, main, similarity, s)
     weight = title_weight + others
     shown = similarity.round(1)  # kept by the similarity `matches` shows
     keep = (weight >= keep_at) | (shown >= s.title_close_similarity)
     return pd.DataFrame(
         {
-            "left_row": left_rows[keep],
-            "right_row": right_rows[keep],
+            "left_row": both.left_rows[keep],
+            "right_row": both.right_rows[keep],
             "weight": weight[keep].round(3),
             "matched": weight[keep] >= s.match_weight,
             "title": title_level[keep],
             "title_similarity": shown[keep],
-            **{name: level[keep] for name, level in levels.items()},
+            **{name: level[kept][keep] for name, level in levels.items()},
         }
     )
 

@@ -91,15 +91,18 @@ def _hosts(url: pd.Series) -> pd.Series:
 
 def _url_keys(records: pd.DataFrame, field: str, title: pd.Series) -> dict[str, np.ndarray]:
     url = normalise_urls(records[field])
+    page = _codes(url.to_numpy())
     # A URL that records of one source with different titles share is a catalogue page, not
     # evidence; records of one title sharing it are one offering listed twice.
-    pages = pd.DataFrame(
-        {"s": records["source_id"].to_numpy(), "u": url.to_numpy(), "t": title.to_numpy()}
-    )
-    titles = pages.groupby(["s", "u"], dropna=True)["t"].transform("nunique")
-    catalogue_page = url.notna().to_numpy() & (titles.fillna(0).to_numpy() > 1)
-    url = url.where(~catalogue_page, None)
-    return {"": _codes(url.to_numpy()), ".host": _codes(_hosts(url).to_numpy())}
+    feed = _codes(records["source_id"].to_numpy(dtype=object))
+    pages = pd.DataFrame({"s": feed, "u": page, "t": _codes(title.to_numpy())})
+    shared = pages[(pages["u"] >= 0) & pages.duplicated(["s", "u"], keep=False)]
+    titles = shared.groupby(["s", "u"])["t"].transform("nunique")
+    catalogue_page = shared.index[titles.to_numpy() > 1].to_numpy()
+    page[catalogue_page] = -1
+    hosts = _codes(_hosts(url).to_numpy())
+    hosts[catalogue_page] = -1
+    return {"": page, ".host": hosts}
 
 
 def _url_levels(left: dict, right: dict, earlier: dict) -> np.ndarray:
@@ -143,12 +146,21 @@ def content_codes(records: pd.DataFrame) -> np.ndarray:
 
 
 def _source_keys(records: pd.DataFrame, field: str, title: pd.Series) -> dict[str, np.ndarray]:
+    """The record's feed and id; and, for records of one feed with one title (the only ones
+    that can be identical but for their ids), a code of their content (-1 - position for the
+    others, unequal to every code)."""
     ids = records.get("source_record_id")
+    feed = _codes(records[field].to_numpy(dtype=object))
+    content = -1 - np.arange(len(records), dtype=np.int64)
+    alike = pd.DataFrame({"feed": feed, "title": _codes(title.to_numpy())}).duplicated(keep=False)
+    alike = alike.to_numpy() & title.notna().to_numpy()
+    if alike.any():
+        content[alike] = content_codes(records[alike])
     return {
-        "": _codes(records[field].to_numpy(dtype=object)),
+        "": feed,
         # without ids, every record is its own
         ".record": np.arange(len(records)) if ids is None else _codes(ids.to_numpy(dtype=object)),
-        ".content": content_codes(records),
+        ".content": content,
     }
 
 
