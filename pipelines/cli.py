@@ -92,12 +92,7 @@ def summary(args: argparse.Namespace) -> int:
     print(
         f"  Parquet: {directory / 'parquet'}  (microcredentials/ partitioned by provider_country)"
     )
-    reports = directory / "reports" / (directory / "parquet").resolve().name / "index.html"
-    if reports.exists():
-        print(f"  Reports: {reports}  (a report per provider; the overview with charts)")
-    europass = directory / "export" / "elm"
-    if europass.exists():
-        print(f"  Europass: {europass}  (ELM learning opportunities, one document per country)")
+    _print_reports(directory)
     print("  Runs, asset checks and per-source metadata: make ui  (http://127.0.0.1:3000)")
     print("\nTry (any DuckDB client works too):")
     print(f'  make query SQL="{EXAMPLE_QUERY}"')
@@ -110,6 +105,15 @@ def summary(args: argparse.Namespace) -> int:
         'right_source_record_id, weight, title, url, ects FROM matches WHERE merged"'
     )
     return 0
+
+
+def _print_reports(directory: Path) -> None:
+    reports = directory / "reports" / (directory / "parquet").resolve().name / "index.html"
+    if reports.exists():
+        print(f"  Reports: {reports}  (a report per provider; the overview with charts)")
+    europass = directory / "export" / "elm"
+    if europass.exists():
+        print(f"  Europass: {europass}  (ELM learning opportunities, one document per country)")
 
 
 def query(args: argparse.Namespace) -> int:

@@ -99,18 +99,7 @@ def missing_requirements(rows: pd.DataFrame) -> pd.Series:
             language.notna() & ~language.isin(list(languages)),
             "text language " + language.astype(str) + " is not in the EU language vocabulary",
         ),
-        *(
-            _where(
-                rows[f].astype("object").fillna("").str.contains(_NOT_XML),
-                f"{f} holds a character XML cannot carry",
-            )
-            for f in _TEXT_FIELDS
-        ),
-        _per_row(
-            outcomes[outcomes.str.contains(_NOT_XML)].map(lambda _: "learning_outcomes"),
-            "{} holds a character XML cannot carry",
-            rows.index,
-        ),
+        *_unwritable_characters(rows, outcomes),
     ]
     reasons = pd.concat(checks, axis=1)
     stacked = reasons.stack()
@@ -119,6 +108,18 @@ def missing_requirements(rows: pd.DataFrame) -> pd.Series:
     return pd.Series([[] for _ in range(len(rows))], index=rows.index, dtype="object").where(
         ~rows.index.isin(lists.index), lists
     )
+
+
+def _unwritable_characters(rows: pd.DataFrame, outcomes: pd.Series) -> list[pd.Series]:
+    """A reason per text field holding a character an XML document cannot hold."""
+    reason = "{} holds a character XML cannot carry"
+    checks = [
+        _where(rows[f].astype("object").fillna("").str.contains(_NOT_XML), reason.format(f))
+        for f in _TEXT_FIELDS
+    ]
+    bad_outcomes = outcomes[outcomes.str.contains(_NOT_XML)]
+    checks.append(_where(_has(rows, bad_outcomes), reason.format("learning_outcomes")))
+    return checks
 
 
 def _has(rows: pd.DataFrame, items: pd.Series) -> pd.Series:
@@ -190,65 +191,66 @@ def _duration(hours: float) -> str:
     )
 
 
-def loq_document(rows: pd.DataFrame, base: str = DEFAULT_BASE) -> etree._Element:
-    """The `Courses` document of rows that meet the requirements (`missing_requirements`).
+_CONTAINERS = (
+    "learningOpportunityReferences",
+    "learningAchievementSpecificationReferences",
+    "learningOutcomeReferences",
+    "learningAssessmentSpecificationReferences",
+    "agentReferences",
+    "locationReferences",
+)
 
-    Long because each row writes its opportunity, specification, outcomes and assessment in
-    the order the schema's sequences require, and the providers after them."""
-    root = etree.Element(f"{{{LOQ_NAMESPACE}}}Courses", nsmap={None: LOQ_NAMESPACE})
-    root.set("xsdVersion", XSD_VERSION)
-    containers = {
-        name: _element(root, name)
-        for name in (
-            "learningOpportunityReferences",
-            "learningAchievementSpecificationReferences",
-            "learningOutcomeReferences",
-            "learningAssessmentSpecificationReferences",
-            "agentReferences",
-            "locationReferences",
-        )
-    }
-    countries, languages, currencies = (
-        authority_codes("country"),
-        authority_codes("language"),
-        authority_codes("currency"),
-    )
-    modes = mode_uris()
-    frame = rows.assign(text_lang=text_language(rows), org_key=_organisation_keys(rows))
-    organisations: dict[str, tuple[str, str, str]] = {}
-    for row in frame.itertuples(index=False):
-        cid, lang = row.credential_id, row.text_lang
-        organisations.setdefault(row.org_key, (row.provider_name, row.provider_country, lang))
-        opportunity = _element(
-            containers["learningOpportunityReferences"],
+
+class _Writer:
+    """Writes rows into a `Courses` document: each ELM class in its reference list, the
+    elements of each in the order the schema's sequences require."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.root = etree.Element(f"{{{LOQ_NAMESPACE}}}Courses", nsmap={None: LOQ_NAMESPACE})
+        self.root.set("xsdVersion", XSD_VERSION)
+        self.lists = {name: _element(self.root, name) for name in _CONTAINERS}
+        self.languages = authority_codes("language")
+        self.currencies = authority_codes("currency")
+        self.modes = mode_uris()
+        self.organisations: dict[str, tuple[str, str, str]] = {}
+
+    def id(self, kind: str, key: str) -> str:
+        return f"{self.base}{kind}:{key}"
+
+    def opportunity(self, row, lang: str) -> None:
+        node = _element(
+            self.lists["learningOpportunityReferences"],
             "learningOpportunity",
-            id=f"{base}opportunity:{cid}",
+            id=self.id("opportunity", row.credential_id),
         )
-        _element(opportunity, "title", row.title, language=lang)
+        _element(node, "title", row.title, language=lang)
         if _given(row.description):
-            _element(opportunity, "description", row.description, language=lang)
-        _element(_element(opportunity, "homepage"), "contentUrl", row.url)
+            _element(node, "description", row.description, language=lang)
+        _element(_element(node, "homepage"), "contentUrl", row.url)
         if _given(row.start_date) or _given(row.end_date):
-            temporal = _element(opportunity, "temporal")
+            temporal = _element(node, "temporal")
             for name, value in (("startDate", row.start_date), ("endDate", row.end_date)):
                 if _given(value):
                     _element(temporal, name, f"{pd.Timestamp(value):%Y-%m-%d}T00:00:00")
         if _given(row.participation_form):
-            _element(opportunity, "mode", uri=modes[row.participation_form])
-        if _given(row.price_amount) and row.price_currency in currencies:
-            amount = _element(_element(opportunity, "priceDetail"), "amount")
-            _element(amount, "unit", uri=currencies[row.price_currency])
+            _element(node, "mode", uri=self.modes[row.participation_form])
+        if _given(row.price_amount) and row.price_currency in self.currencies:
+            amount = _element(_element(node, "priceDetail"), "amount")
+            _element(amount, "unit", uri=self.currencies[row.price_currency])
             _element(amount, "value", f"{row.price_amount:.2f}")
-        _element(opportunity, "providedBy", idref=f"{base}organisation:{row.org_key}")
-        _element(
-            opportunity, "learningAchievementSpecification", idref=f"{base}specification:{cid}"
-        )
-        _element(opportunity, "defaultLanguage", uri=languages[lang])
+        _element(node, "providedBy", idref=self.id("organisation", row.org_key))
+        spec = self.id("specification", row.credential_id)
+        _element(node, "learningAchievementSpecification", idref=spec)
+        _element(node, "defaultLanguage", uri=self.languages[lang])
+        self.organisations.setdefault(row.org_key, (row.provider_name, row.provider_country, lang))
 
+    def specification(self, row, lang: str) -> None:
+        cid = row.credential_id
         spec = _element(
-            containers["learningAchievementSpecificationReferences"],
+            self.lists["learningAchievementSpecificationReferences"],
             "learningAchievementSpecification",
-            id=f"{base}specification:{cid}",
+            id=self.id("specification", cid),
         )
         _element(spec, "title", row.title, language=lang)
         _element(spec, "ISCEDFCode", uri=ISCED_F_URI.format(code=row.isced_f_code))
@@ -261,42 +263,56 @@ def loq_document(rows: pd.DataFrame, base: str = DEFAULT_BASE) -> etree._Element
         if _given(row.eqf_level):
             _element(spec, "educationLevel", uri=EQF_URI.format(level=int(row.eqf_level)))
         for code in row.languages:
-            _element(spec, "language", uri=languages[code])
+            _element(spec, "language", uri=self.languages[code])
         if _given(row.participation_form):
-            _element(spec, "mode", uri=modes[row.participation_form])
+            _element(spec, "mode", uri=self.modes[row.participation_form])
         if _given(row.access_requirements):
             note = _element(spec, "entryRequirement")
             _element(note, "noteLiteral", row.access_requirements, language=lang)
         for n, outcome in enumerate(row.learning_outcomes, start=1):
-            outcome_id = f"{base}outcome:{cid}:{n}"
+            outcome_id = self.id("outcome", f"{cid}:{n}")
             _element(spec, "learningOutcome", idref=outcome_id)
             node = _element(
-                containers["learningOutcomeReferences"], "learningOutcome", id=outcome_id
+                self.lists["learningOutcomeReferences"], "learningOutcome", id=outcome_id
             )
             _element(node, "title", str(outcome), language=lang)
         if _given(row.assessment_type):
-            assessment_id = f"{base}assessment:{cid}"
+            assessment_id = self.id("assessment", cid)
             _element(spec, "provenBy", idref=assessment_id)
             node = _element(
-                containers["learningAssessmentSpecificationReferences"],
+                self.lists["learningAssessmentSpecificationReferences"],
                 "learningAssessmentSpecification",
                 id=assessment_id,
             )
             _element(node, "title", row.assessment_type, language=lang)
-    for key, (name, country, lang) in organisations.items():
-        organisation = _element(
-            containers["agentReferences"], "organisation", id=f"{base}organisation:{key}"
-        )
-        _element(organisation, "legalName", name, language=lang)
-        _element(organisation, "location", idref=f"{base}location:{key}")
-        location = _element(
-            containers["locationReferences"], "location", id=f"{base}location:{key}"
-        )
-        _element(_element(location, "address"), "countryCode", uri=countries[country])
-    for container in containers.values():  # the schema allows no empty reference list
+
+    def providers(self) -> None:
+        """Each provider as an organisation at a location in its country."""
+        countries = authority_codes("country")
+        for key, (name, country, lang) in self.organisations.items():
+            organisation = _element(
+                self.lists["agentReferences"], "organisation", id=self.id("organisation", key)
+            )
+            _element(organisation, "legalName", name, language=lang)
+            _element(organisation, "location", idref=self.id("location", key))
+            location = _element(
+                self.lists["locationReferences"], "location", id=self.id("location", key)
+            )
+            _element(_element(location, "address"), "countryCode", uri=countries[country])
+
+
+def loq_document(rows: pd.DataFrame, base: str = DEFAULT_BASE) -> etree._Element:
+    """The `Courses` document of rows that meet the requirements (`missing_requirements`)."""
+    writer = _Writer(base)
+    frame = rows.assign(text_lang=text_language(rows), org_key=_organisation_keys(rows))
+    for row in frame.itertuples(index=False):
+        writer.opportunity(row, row.text_lang)
+        writer.specification(row, row.text_lang)
+    writer.providers()
+    for container in writer.lists.values():  # the schema allows no empty reference list
         if len(container) == 0:
-            root.remove(container)
-    return root
+            writer.root.remove(container)
+    return writer.root
 
 
 def _given(value: object) -> bool:

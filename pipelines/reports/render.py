@@ -108,49 +108,7 @@ def render_overview(
     if content["scope"] != "Europe":
         completeness = completeness[1:]
     sources = [{**s, "href": pages.get(s["provider_id"])} for s in content["sources"]]
-    rejects = content["rejects_by_reason"]
-    trends = content["trends"]
-    chart_set = {
-        "sources": _svg(
-            charts.stacked_bar_chart(
-                "sources",
-                "Records per source in this run",
-                [
-                    s["source_id"]
-                    + ("" if s["status"] in ("ok", "unchanged") else f" ({s['status']})")
-                    for s in sources
-                ],
-                {
-                    "accepted": [s["records_accepted"] for s in sources],
-                    "rejected": [s["records_rejected"] for s in sources],
-                },
-            )
-        ),
-        "rejects": _svg(
-            charts.bar_chart(
-                "rejects",
-                "Problems by reason",
-                [f"{r['field']}: {r['reason']}" for r in rejects],
-                [r["problems"] for r in rejects],
-                unit="problems",
-            )
-        )
-        if rejects
-        else "",
-        "trends": _svg(
-            charts.trend_chart(
-                "trends",
-                "Micro-credentials and changes per run",
-                [_when(t["run_at"])[:16] for t in trends],
-                [t["rows"] for t in trends],
-                {
-                    "added": [t["added"] for t in trends],
-                    "withdrawn": [t["withdrawn"] for t in trends],
-                    "records rejected": [t["records_rejected"] for t in trends],
-                },
-            )
-        ),
-    }
+    chart_set = _overview_charts(sources, content["rejects_by_reason"], content["trends"])
     return (
         environment()
         .get_template("overview.html.j2")
@@ -163,6 +121,47 @@ def render_overview(
             links=list(links),
         )
     )
+
+
+def _overview_charts(
+    sources: list[dict[str, Any]], rejects: list[dict[str, Any]], trends: list[dict[str, Any]]
+) -> dict[str, Markup | str]:
+    """The charts of the sources' health, the rejects by reason and the trends."""
+    health = charts.stacked_bar_chart(
+        "sources",
+        "Records per source in this run",
+        [
+            s["source_id"] + ("" if s["status"] in ("ok", "unchanged") else f" ({s['status']})")
+            for s in sources
+        ],
+        {
+            "accepted": [s["records_accepted"] for s in sources],
+            "rejected": [s["records_rejected"] for s in sources],
+        },
+    )
+    by_reason = charts.bar_chart(
+        "rejects",
+        "Problems by reason",
+        [f"{r['field']}: {r['reason']}" for r in rejects],
+        [r["problems"] for r in rejects],
+        unit="problems",
+    )
+    trend = charts.trend_chart(
+        "trends",
+        "Micro-credentials and changes per run",
+        [_when(t["run_at"])[:16] for t in trends],
+        [t["rows"] for t in trends],
+        {
+            "added": [t["added"] for t in trends],
+            "withdrawn": [t["withdrawn"] for t in trends],
+            "records rejected": [t["records_rejected"] for t in trends],
+        },
+    )
+    return {
+        "sources": _svg(health),
+        "rejects": _svg(by_reason) if rejects else "",
+        "trends": _svg(trend),
+    }
 
 
 _COUNTS = (

@@ -1,6 +1,6 @@
-"""Regenerate eu-authority-codes.csv from the ELM XSD code lists:
+"""Regenerate connectors/profiles/vocabularies/eu-authority-codes.csv from the ELM XSD code lists:
 
-    python connectors/profiles/vocabularies/make_authority_codes.py PATH/TO/elm-v3/xsd/cv
+    python -m pipelines.export.authority_codes PATH/TO/elm-v3/xsd/cv
 
 For each EU authority country, language and currency URI (AUTHORITY) of `country.xsd`, `language.xsd` and
 `currency.xsd`, the code the pipeline reads it as (`pipelines.codes.lookups`); one URI per code
@@ -20,9 +20,10 @@ import langcodes
 import pycountry
 from lxml import etree
 
+from connectors.profiles.vocabularies import VOCABULARIES
 from pipelines.codes.lookups import country_code, currency_code, language_code
 
-OUTPUT = Path(__file__).resolve().parent / "eu-authority-codes.csv"
+OUTPUT = VOCABULARIES / "eu-authority-codes.csv"
 #: An EU authority URI: the kind's table and the code in it.
 AUTHORITY = "http://publications.europa.eu/resource/authority/{kind}/{code}"
 _XS = "{http://www.w3.org/2001/XMLSchema}enumeration"
