@@ -45,12 +45,20 @@ REGISTRY = {
         {"id": "fr-mooc", "name": "MOOC Platform", "country": "FR"},
     ],
     "sources": [
-        {"id": s, "provider": p, "url": f"{s}.json", "format": "json", "mapping": {"title": "t"}}
-        for s, p in (
-            ("delft", "nl-tudelft"),
-            ("tum", "de-tum"),
-            ("register", "nl-register"),
-            ("mooc", "fr-mooc"),
+        {
+            "id": s,
+            "provider": p,
+            "url": f"{s}.json",
+            "format": "json",
+            "mapping": {"title": "t"},
+            **({"speaks_for": {"any": True}} if aggregator else {}),
+        }
+        for s, p, aggregator in (
+            ("delft", "nl-tudelft", False),
+            ("tum", "de-tum", False),
+            ("register", "nl-register", True),  # aggregators: may publish for anyone
+            ("mooc", "fr-mooc", True),
+            ("portal", "nl-register", True),
         )
     ],
 }
@@ -418,9 +426,9 @@ def test_ids_survive_a_title_edit_and_a_new_source():
     wind_id = first.lineage.set_index("source_record_id").loc["D1", "credential_id"]
     edited = feeds()
     edited[0].records.loc[0, "title"] = "Offshore Wind Energy Systems"
-    edited.append(
+    edited.append(  # a new aggregator (a provider's feed may not speak for another)
         read(
-            "tum",
+            "portal",
             [
                 {
                     "source_record_id": "T9",

@@ -27,8 +27,12 @@ def compare_pairs(keys: pd.DataFrame, pairs: pd.DataFrame, settings: MatchSettin
     similarity = np.full(len(pairs), 100.0)
     inexact = np.flatnonzero(~exact)
     if len(inexact):
-        similarity[inexact] = cpdist(
-            lt[inexact], rt[inexact], scorer=fuzz.ratio, workers=-1, dtype=np.float32
+        # as written, or with their words sorted (`fundamentals of climate change` and
+        # `climate change fundamentals`), whichever is closer
+        lw, rw = both("title_words")
+        similarity[inexact] = np.maximum(
+            cpdist(lt[inexact], rt[inexact], scorer=fuzz.ratio, workers=-1, dtype=np.float32),
+            cpdist(lw[inexact], rw[inexact], scorer=fuzz.ratio, workers=-1, dtype=np.float32),
         )
     title_level = np.select(
         [exact, similarity >= s.title_high_similarity, similarity >= s.title_close_similarity],
@@ -41,11 +45,17 @@ def compare_pairs(keys: pd.DataFrame, pairs: pd.DataFrame, settings: MatchSettin
     title_weight = np.array([s.title_far, s.title_close, s.title_high, s.title_exact])[title_level]
     title_weight = title_weight + np.where(word, s.word_differs, 0.0)
     title_level = np.where(word, title_level + 4, title_level).astype(np.int8)
+    # a copy that drops the subtitle: one title is the other's main title
+    lm, rm = both("title_main")
+    main = ~exact & (((lm >= 0) & (lm == rc)) | ((rm >= 0) & (rm == lc)))
+    main &= title_weight < s.title_main
+    title_weight = np.where(main, s.title_main, title_weight)
+    title_level = np.where(main, 7, title_level).astype(np.int8)
 
     weight = title_weight
-    levels = {}
+    levels: dict[str, np.ndarray] = {}
     for comparison in COMPARISONS:
-        level = compare_keys(comparison.key, *both(comparison.name))
+        level = compare_keys(comparison, keys, left_rows, right_rows, levels)
         weight = weight + np.array(settings.weights(comparison))[level]
         levels[comparison.name] = level
     return pd.DataFrame(
@@ -66,6 +76,6 @@ def describe_evidence(compared: pd.DataFrame) -> pd.DataFrame:
     out = compared.copy()
     out["title"] = np.array(TITLE_LEVELS, dtype=object)[out["title"].to_numpy()]
     for comparison in COMPARISONS:
-        words = np.array(comparison.levels, dtype=object)
+        words = np.array(comparison.level_names, dtype=object)
         out[comparison.name] = words[out[comparison.name].to_numpy()]
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -53,29 +54,54 @@ ABBREVIATIONS = {
 
 #: Words that carry no subject: a title that lacks one of them is not another course.
 FILLER_WORDS = frozenset(
-    (  # noqa: SIM905
+    (  # noqa: SIM905  function words of the catalogues' languages, after case and accents
         "a an and the to of for in on with at by from de der die das des dem den fur im zu la le "
         "les du et en pour par avec het van voor met op el los las del para con y di della per e "
-        "il lo"
+        "il lo alle allo agli alla al ai dei degli delle dello nel nella nelle nei sul sulla "
+        "da do dos das na no nos nas ao aos um uma w we z ze i oraz dla o po till och av pa med "
+        "ja seka v ve s se pro k ke ta kai tou tis ton gia sta sto se "
+        # series words: `beginners 2` and `beginners level 2` are one title
+        "part teil partie deel parte module modul level niveau unit block volume vol poziom "
+        "nivel livello taso uroven"
     ).split()
 )
 
-#: Words that say how a course is offered, not what it is: dropped before comparing titles.
+#: Words that say how or as what a course is offered, not what it is: dropped before comparing
+#: titles (after case and accents: `mikropoświadczenie` is `mikroposwiadczenie`).
 NOISE_WORDS = (
-    "mooc",
-    "online",
-    "online course",
-    "course",
-    "micro credential",
-    "microcredential",
-    "micro credentials",
-    "certificate",
-    "e learning",
-    "elearning",
-    "self paced",
-    "blended",
-    "spoc",
+    *("mooc", "spoc", "online", "online course", "course", "short course", "e learning"),
+    *("elearning", "self paced", "blended", "hybrid", "hybride", "hybrydowy"),
+    *("micro credential", "microcredential", "micro credentials", "microcredentials"),
+    *("microcredenziale", "microcredenziali", "microcredencial", "microcredencial"),
+    *("mikroposwiadczenie", "mikrokwalifikacja", "mikrokvalifikace", "mikrotutkinto"),
+    *("mikrobevis", "microcertificaat", "certificate", "certificate in", "certificat"),
+    *("zertifikat", "zertifikatskurs", "certificado", "certificato", "kurs", "corso", "curso"),
+    *("in presenza", "a distanza", "presencial", "a distancia", "en ligne", "a distance"),
+    *("stacjonarnie", "zdalnie", "na dalku", "prezencni", "distancni", "distans"),
+    *("distanskurs", "verkossa", "verkkokurssi", "lahiopetus", "fernstudium", "prasenz"),
+    *("εξ αποστασεως", "δια ζωσης", "kurz", "szkolenie", "kurssi", "cpd"),
+    *("intake", "cohort", "edition", "session"),
 )
+
+#: A course code before or after a title (`CS101 Introduction to ...`, `[SKU-00199] ...`,
+#: `ΜΜ372: ...`, `... (MKT-204)`): evidence of its own, not part of the title. RE2 syntax.
+_CODE = r"(?:\d{2,6}-)?[\p{Lu}]{1,6}[- ]?\d{2,6}[\p{Lu}]?"
+_CODE_PATTERNS = (
+    (r"^\s*\[(?P<code>[^\]]{1,24})\]\s*", ""),
+    (rf"^\s*(?P<code>{_CODE})\s*[:\-–—|]\s*", ""),
+    (r"^\s*(?P<code>[\p{Lu}]{2,6}-?\d{2,6}[\p{Lu}]?)\s+(?P<next>\p{L})", r"\2"),
+    (rf"\s*\((?P<code>{_CODE})\)\s*$", ""),
+)
+#: Where a main title ends and its subtitle begins.
+_SUBTITLE = r"\s*(?::|\s[-–—]\s|\().*$"
+#: An edX-style partner prefix (`FHx: `, `DelftX: `), not part of the course's title.
+_PARTNER_PREFIX = r"^\s*(?:[A-Z]{2,}x|[A-Z][a-z]+X)\s*:\s+"
+#: Credits written into a title (`– 15 ECTS credits`, `(7,5 hp)`, `- 6 CFU`, `3 pkt ECTS`).
+_CREDIT_WORDS = (
+    "ects|ec|cfu|hp|op|sp|ov|stp|lp|cats|scqf|pkt|punkty|credits?|credit points?|"
+    "opintopistetta|kredity|kreditu|creditos|crediti"
+)
+_CREDITS = rf"\d+(?:[.,]\d+)?\s*(?:{_CREDIT_WORDS})(?:\s+(?:{_CREDIT_WORDS}|points?))?\b"
 
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8"}
 _SERIES_WORDS = "part|teil|partie|deel|parte|module|modul|level|niveau|unit|block|volume|vol"
@@ -95,18 +121,75 @@ def _expand_abbreviations(text: pa.Array) -> pa.Array:
     return pc.binary_join(pa.ListArray.from_arrays(words.offsets, expanded), " ")
 
 
+def _without_codes(text: pa.Array) -> pa.Array:
+    for pattern, replacement in _CODE_PATTERNS:
+        text = replace(text, pattern, replacement)
+    return text
+
+
+def title_codes(titles: pd.Series) -> pd.Series:
+    """The course code a title carries (`CS101`, `MKT204`, `SKU00199`), or None."""
+    text = pa.array(titles.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    found = None
+    for pattern, _ in _CODE_PATTERNS:
+        code = pc.struct_field(pc.extract_regex(text, pattern=pattern), "code")
+        found = code if found is None else pc.coalesce(found, code)
+    code = replace(pc.utf8_upper(found), r"[\s\-\[\]]", "")
+    result = pd.Series(code.to_numpy(zero_copy_only=False), index=titles.index, dtype="object")
+    return result.where(result.notna() & (result != ""), None)
+
+
+def main_titles(titles: pd.Series) -> pd.Series:
+    """The normalised main title of titles that have a subtitle (`Design her: case studies` ->
+    `design her`), None for the others."""
+    text = _without_codes(
+        pa.array(titles.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    )
+    text = replace(text, _PARTNER_PREFIX, "")
+    main = pd.Series(
+        replace(text, _SUBTITLE, "").to_numpy(zero_copy_only=False), index=titles.index
+    )
+    full = pd.Series(text.to_numpy(zero_copy_only=False), index=titles.index)
+    has_subtitle = main.notna() & (main.str.len() > 0) & (main != full)
+    return normalise_titles(main.where(has_subtitle, None))
+
+
+def sorted_words(normalised: pd.Series) -> pd.Series:
+    """A normalised title's words without filler words, sorted: `climate change fundamentals`
+    and `fundamentals of climate change` alike. Once per distinct title, in DuckDB."""
+    distinct = pd.DataFrame({"title": pd.unique(normalised.dropna().astype("str").to_numpy())})
+    con = duckdb.connect()
+    try:
+        con.execute("SET threads TO 2")
+        con.register("titles", distinct)
+        found = con.execute(
+            "SELECT title, array_to_string(list_sort(list_filter(string_split(title, ' '), "
+            "lambda w: w <> '' AND NOT list_contains($fillers, w))), ' ') AS words FROM titles",
+            {"fillers": sorted(FILLER_WORDS)},
+        ).df()
+    finally:
+        con.close()
+    lookup = pd.Series(found["words"].to_numpy(), index=found["title"].to_numpy())
+    return normalised.map(lookup).astype("object")
+
+
 def normalise_titles(titles: pd.Series) -> pd.Series:
     """The form titles are compared in: no case, accents, punctuation, abbreviations, years,
     or words about the mode of delivery; Roman numerals as digits. Computed once per distinct
     title, in Arrow (RE2), so a million titles take seconds."""
     distinct = pd.unique(titles.dropna().astype("str").to_numpy())
-    text = pc.utf8_normalize(pa.array(distinct, type=pa.string()), form="NFKD")
+    text = _without_codes(pa.array(distinct, type=pa.string()))
+    text = replace(text, _PARTNER_PREFIX, "")
+    text = pc.utf8_normalize(text, form="NFKD")
     text = replace(text, r"\p{Mn}+", "")
     text = pc.utf8_lower(text)
+    text = replace(text, _CREDITS, " ")
     text = replace(text, "ß", "ss")
     text = replace(text, r"[&+]", " & ")
     text = replace(text, "'", "")
     text = replace(text, r"[^\p{L}\p{N}&]+", " ")
+    # a number glued to a word is a series marker too: beginners1, part2, level3, cs101
+    text = replace(replace(text, r"(\p{L})(\p{N})", r"\1 \2"), r"(\p{N})(\p{L})", r"\1 \2")
     text = _expand_abbreviations(text)
     text = replace(text, r"\b(?:19|20)\d\d(?: \d\d)?\b", " ")
     noise = "|".join(sorted((re.escape(w) for w in NOISE_WORDS), key=len, reverse=True))

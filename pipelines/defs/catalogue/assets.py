@@ -16,6 +16,7 @@ from dagster import (
 from pipelines.catalogue.build import build_catalogue, validate_sources
 from pipelines.catalogue.coverage import COVERED, code_coverage
 from pipelines.defs.resources import CatalogueSettings
+from pipelines.lib.safe_text import markdown_table
 from pipelines.publish.database import build_duckdb
 from pipelines.publish.release import publish_release, read_published, write_release
 from pipelines.reading.sources import SourcesRead
@@ -65,11 +66,11 @@ def validated_records(
             "records_accepted": len(result.accepted),
             "records_rejected": len(rejected_records(result.rejects)),
             "values_dropped": int(problem_counts(result.rejects)["values_dropped"].sum()),
-            "per_source": MetadataValue.md(per_source.to_markdown(index=False)),
+            "per_source": MetadataValue.md(markdown_table(per_source)),
             "top_reject_reasons": MetadataValue.md(
-                top_reasons.reset_index(name="records").to_markdown(index=False)
+                markdown_table(top_reasons.reset_index(name="records"))
             ),
-            "rejects_preview": MetadataValue.md(result.rejects.head(20).to_markdown(index=False)),
+            "rejects_preview": MetadataValue.md(markdown_table(result.rejects.head(20))),
         },
     )
 
@@ -128,20 +129,14 @@ def parquet_release(
             "records_merged": int((mc["source_count"] - 1).clip(lower=0).sum()),
             "pairs_matched": int(tables.matches["matched"].sum()),
             "changes_this_run": MetadataValue.md(
-                run_changes.groupby("change")
-                .size()
-                .reset_index(name="rows")
-                .to_markdown(index=False)
+                markdown_table(run_changes.groupby("change").size().reset_index(name="rows"))
             ),
             "rejects": len(tables.rejects),
             "countries": MetadataValue.md(
-                mc.groupby("provider_country")
-                .size()
-                .reset_index(name="rows")
-                .to_markdown(index=False)
+                markdown_table(mc.groupby("provider_country").size().reset_index(name="rows"))
             ),
             "mean_completeness": float(mc["completeness"].mean()) if len(mc) else 0.0,
-            "preview": MetadataValue.md(preview.to_markdown(index=False)),
+            "preview": MetadataValue.md(markdown_table(preview)),
         }
     )
 
@@ -173,5 +168,5 @@ def code_coverage_report(validated_records: ValidationResult) -> MaterializeResu
         for name, col in COVERED.items()
     }
     return MaterializeResult(
-        metadata={**overall, "per_source": MetadataValue.md(coverage.to_markdown(index=False))}
+        metadata={**overall, "per_source": MetadataValue.md(markdown_table(coverage))}
     )

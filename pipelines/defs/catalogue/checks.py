@@ -5,6 +5,7 @@ from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_c
 
 from pipelines.defs.catalogue.assets import parquet_release
 from pipelines.defs.resources import CatalogueSettings
+from pipelines.lib.safe_text import markdown_table
 from pipelines.publish.release import read_published
 from pipelines.validation.validate import rejected_records, schema_failures
 from schemas.records import catalogue_schema
@@ -39,7 +40,7 @@ def schema_valid(settings: CatalogueSettings) -> AssetCheckResult:
         metadata={
             "rows": len(frame),
             "failures": len(failures),
-            "sample": MetadataValue.md(failures.head(20).to_markdown(index=False)),
+            "sample": MetadataValue.md(markdown_table(failures.head(20))),
         },
     )
 
@@ -53,7 +54,7 @@ def nothing_lost_check(settings: CatalogueSettings) -> AssetCheckResult:
         metadata={
             "records_read": int(counts["records_read"].sum()),
             "records_lost": int(counts["lost"].abs().sum()),
-            "sources_with_losses": MetadataValue.md(lost.to_markdown(index=False)),
+            "sources_with_losses": MetadataValue.md(markdown_table(lost)),
         },
     )
 
@@ -73,12 +74,8 @@ def completeness_check(settings: CatalogueSettings) -> AssetCheckResult:
         severity=AssetCheckSeverity.WARN,
         metadata={
             "mean_completeness": mean,
-            "most_missing_elements": MetadataValue.md(
-                missing.reset_index().to_markdown(index=False)
-            ),
-            "least_complete_providers": MetadataValue.md(
-                by_provider.reset_index().to_markdown(index=False)
-            ),
+            "most_missing_elements": MetadataValue.md(markdown_table(missing.reset_index())),
+            "least_complete_providers": MetadataValue.md(markdown_table(by_provider.reset_index())),
         },
     )
 
@@ -111,8 +108,8 @@ def sources_read_check(settings: CatalogueSettings) -> AssetCheckResult:
             "failed": len(failed),
             "stale": int(failed["stale"].sum()),
             "with_warnings": len(degraded),
-            "failed_sources": MetadataValue.md(failed.to_markdown(index=False)),
-            "sources_with_warnings": MetadataValue.md(degraded.to_markdown(index=False)),
+            "failed_sources": MetadataValue.md(markdown_table(failed)),
+            "sources_with_warnings": MetadataValue.md(markdown_table(degraded)),
         },
     )
 
@@ -131,6 +128,6 @@ def sources_held_check(settings: CatalogueSettings) -> AssetCheckResult:
         severity=AssetCheckSeverity.WARN,
         metadata={
             "held": len(held),
-            "held_sources": MetadataValue.md(held.to_markdown(index=False)),
+            "held_sources": MetadataValue.md(markdown_table(held)),
         },
     )

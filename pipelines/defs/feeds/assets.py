@@ -1,25 +1,30 @@
 """Raw feeds: every registered source read in one step (fetched concurrently, bounded)."""
 
+import pandas as pd
 from dagster import AssetExecutionContext, Failure, MetadataValue, Output, asset
 
 from pipelines.defs.resources import CatalogueSettings
+from pipelines.lib.safe_text import markdown_table, printable
 from pipelines.reading.sources import SourcesRead, read_sources
 from schemas.reads import SourceRead
 
 
 def _source_rows_markdown(reads: list[SourceRead]) -> str:
-    lines = [
-        "| source | status | pages | bytes | records read | seconds | error or warning |",
-        "|---|---|---:|---:|---:|---:|---|",
-    ]
-    for r in reads:
-        note = (r.error or "; ".join(r.warnings) or "").replace("|", "\\|")[:200]
-        status = f"{r.status} (last good records kept)" if r.stale else r.status
-        lines.append(
-            f"| {r.source_id} | {status} | {r.pages} | {r.bytes_read} | "
-            f"{r.records_read} | {r.seconds:.2f} | {note} |"
-        )
-    return "\n".join(lines)
+    """One row per source; every cell escaped (an error may quote what a server sent)."""
+    frame = pd.DataFrame(
+        {
+            "source": [r.source_id for r in reads],
+            "status": [
+                f"{r.status} (last good records kept)" if r.stale else r.status for r in reads
+            ],
+            "pages": [r.pages for r in reads],
+            "bytes": [r.bytes_read for r in reads],
+            "records read": [r.records_read for r in reads],
+            "seconds": [f"{r.seconds:.2f}" for r in reads],
+            "error or warning": [r.error or "; ".join(r.warnings) or "" for r in reads],
+        }
+    )
+    return markdown_table(frame)
 
 
 @asset(
@@ -43,10 +48,10 @@ def raw_feeds(context: AssetExecutionContext, settings: CatalogueSettings) -> Ou
     confirmations.consume({r.source_id for r in reads if r.status == "ok"} & confirmed)
     failed = [r for r in reads if r.status == "failed"]
     for r in failed:
-        context.log.warning(f"source {r.source_id} failed: {r.error}")
+        context.log.warning(f"source {r.source_id} failed: {printable(r.error, 1000)}")
     held = [r for r in reads if r.status == "held"]
     for r in held:
-        context.log.warning(f"source {r.source_id} held: {r.error}")
+        context.log.warning(f"source {r.source_id} held: {printable(r.error, 1000)}")
     if reads and len(failed) == len(reads):
         raise Failure(
             f"every source failed ({len(reads)}); the published catalogue is left as it was",
