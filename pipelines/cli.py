@@ -236,22 +236,17 @@ def export_elm_command(args: argparse.Namespace) -> int:
     if len(export.excluded):
         print(f"{len(export.excluded)} not exported (ELM requires what they lack):")
         for row in export.excluded.itertuples(index=False):
-            print(f"  {row.credential_id}  {_printable(row.title)}")
+            print(f"  {row.credential_id}  {printable(row.title, 100)}")
             for reason in row.reasons:
-                print(f"      {_printable(reason)}")
+                print(f"      {printable(reason)}")
     if args.xsd:
         errors = schema_errors(export.document, Path(args.xsd))
         if errors:
-            print(f"INVALID against {args.xsd}:", *errors[:20], sep="\n  ", file=sys.stderr)
+            shown = [printable(e, 300) for e in errors[:20]]
+            print(f"INVALID against {args.xsd}:", *shown, sep="\n  ", file=sys.stderr)
             return 1
         print(f"Valid against {args.xsd}")
     return 0
-
-
-def _printable(text: object, limit: int = 100) -> str:
-    """Feed text for a terminal: control characters escaped, long text cut."""
-    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def _validate_feed_arguments(parser: argparse.ArgumentParser) -> None:

@@ -230,6 +230,7 @@ def test_the_export_reads_back_through_the_elm_profile_with_the_same_values(rows
             "provider": "nl-mc-register",
             "url": str(tmp_path / "loq.xml"),
             "format": "elm",
+            "speaks_for": {"any": True},  # the whole catalogue: every provider's offers
         }
     ]
     (tmp_path / "registry.yaml").write_text(

@@ -11,6 +11,7 @@ import lxml.html
 import pytest
 import yaml
 
+from pipelines.lib.safe_text import escape_markdown
 from pipelines.reading.registry import load_registry
 from pipelines.reports.overview import ECTS_BANDS, NO_ECTS, NOT_STATED
 from pipelines.validate_feed import validate_feed
@@ -538,7 +539,8 @@ def test_the_dagster_ui_links_each_asset_to_what_it_wrote(catalogue, tmp_path):
     assert reports["index"]["path"] == str(folder / "index.html")
     assert reports["providers"]["intValue"] == len(list((folder / "providers").glob("*.html"))) == 5
     for provider in ("at-graz", "nl-delft", "nl-register", "fr-exemple"):
-        assert str(folder / "providers" / f"{provider}.html") in reports["reports"]["mdStr"]
+        path = folder / "providers" / f"{provider}.html"
+        assert escape_markdown(str(path)) in reports["reports"]["mdStr"]
     overview = metadata["reports/catalogue_overview"]
     assert overview["overview"]["path"] == str(folder / "overview" / "index.html")
     export = metadata["export/elm_export"]
@@ -547,3 +549,32 @@ def test_the_dagster_ui_links_each_asset_to_what_it_wrote(catalogue, tmp_path):
     assert documents and export["exported"]["intValue"] >= len(documents)
     for entry in (reports["index"], reports["folder"], overview["overview"], export["folder"]):
         assert Path(entry["path"]).exists()
+
+
+def test_an_empty_catalogue_still_gets_its_reports_and_export(tmp_path):
+    """A registry whose sources gave nothing yet: every provider's report, the overview and an
+    export without documents, all readable (no NaN in the JSON)."""
+    from datetime import UTC, datetime
+
+    from pipelines.catalogue.build import build_catalogue, validate_sources
+    from pipelines.export.write import write_country_exports
+    from pipelines.publish.release import publish_release, write_release
+    from pipelines.reports.provider import report_providers
+    from pipelines.reports.write import published_release, write_overviews, write_provider_reports
+
+    registry_path = Path(__file__).parent / "fixtures" / "registry.yaml"
+    registry = load_registry(registry_path)
+    tables = build_catalogue(validate_sources([], registry), [], registry, datetime.now(UTC))
+    publish_release(tmp_path, write_release(tables.as_dict(), tmp_path, "empty"))
+    release = published_release(tmp_path, {s.id: s.provider for s in registry.sources})
+    providers = write_provider_reports(tmp_path, release)
+    overview = write_overviews(tmp_path, release, report_providers(release))
+    exports = write_country_exports(tmp_path, release.tables["microcredentials"], release.name)
+    assert sorted(providers.pages) == ["at-graz", "fr-exemple", "nl-delft", "nl-register"]
+    for path in (tmp_path / "reports" / "empty").rglob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(c))
+    report = load(tmp_path / "reports" / "empty" / "providers", "nl-delft")
+    assert report["summary"]["micro_credentials"] == 0
+    assert {e["european"] for e in report["completeness"]["elements"]} == {None}
+    assert list(overview.pages) == ["Europe"]
+    assert exports.documents == {} and exports.excluded.empty

@@ -76,7 +76,7 @@ class _Shared:
         rows, presence = release.rows, release.presence
         self.by_provider = element_shares(presence, rows["provider_id"])
         self.by_country = element_shares(presence, rows["provider_country"])
-        self.europe = element_shares(presence).iloc[0]
+        self.europe = element_shares(presence).reindex(["all"]).iloc[0].fillna({"rows": 0})
         self.rows = _split(rows, "provider_id")
         self.element_problems = _split(_element_problems(rows), "provider_id")
         mc = release.tables["microcredentials"]
@@ -236,7 +236,7 @@ def _completeness(
     europe = shared.europe
 
     def share(frame: pd.Series | None, element: str) -> float | None:
-        return None if frame is None else round(float(frame[element]), 4)
+        return None if frame is None or pd.isna(frame[element]) else round(float(frame[element]), 4)
 
     return {
         "rows": rows,

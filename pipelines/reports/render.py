@@ -197,20 +197,20 @@ def _completeness_block(
     grid = np.array([[item[e] for e in ELEMENTS] for item in shown], dtype=float).reshape(
         len(shown), len(ELEMENTS)
     )
-    chart = charts.heatmap(
-        f"completeness-{key}",
-        f"{title}, least complete first",
-        [f"{item['label']} ({item['rows']})" for item in shown],
-        list(ELEMENTS),
-        grid,
+    chart = (
+        _svg(
+            charts.heatmap(
+                f"completeness-{key}",
+                f"{title}, least complete first",
+                [f"{item['label']} ({item['rows']})" for item in shown],
+                list(ELEMENTS),
+                grid,
+            )
+        )
+        if shown
+        else ""
     )
-    return {
-        "title": title,
-        "label": label,
-        "items": items,
-        "shown": len(shown),
-        "chart": _svg(chart),
-    }
+    return {"title": title, "label": label, "items": items, "shown": len(shown), "chart": chart}
 
 
 def render_index(content: dict[str, Any]) -> str:

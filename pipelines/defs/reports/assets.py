@@ -1,10 +1,12 @@
 """Reports people read after a run (a report per provider, the catalogue overview) and the
 catalogue as Europass takes it (ELM LOQ XML), from the release the run published."""
 
+import pandas as pd
 from dagster import AssetKey, MaterializeResult, MetadataValue, asset
 
 from pipelines.defs.resources import CatalogueSettings
 from pipelines.export.write import write_country_exports
+from pipelines.lib.safe_text import markdown_table
 from pipelines.reports.provider import report_providers
 from pipelines.reports.write import (
     published_release,
@@ -21,15 +23,8 @@ def _release(settings: CatalogueSettings):
     return published_release(settings.directory, sources)
 
 
-def _cell(text: object) -> str:
-    """A markdown table cell of our own values (ids, counts, paths, reasons)."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def _table(header: list[str], rows: list[list[object]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
+    return markdown_table(pd.DataFrame(rows, columns=header))
 
 
 @asset(
