@@ -7,6 +7,7 @@ from dagster import AssetKey, MaterializeResult, MetadataValue, asset
 from pipelines.defs.resources import CatalogueSettings
 from pipelines.export.write import write_country_exports
 from pipelines.lib.safe_text import markdown_table
+from pipelines.reports.catalogue import Release
 from pipelines.reports.provider import report_providers
 from pipelines.reports.write import (
     published_release,
@@ -18,9 +19,14 @@ from pipelines.reports.write import (
 PARQUET_RELEASE = AssetKey(["catalogue", "parquet_release"])
 
 
-def _release(settings: CatalogueSettings):
+def _release(settings: CatalogueSettings) -> Release:
     sources = {s.id: s.provider for s in settings.registry().sources}
     return published_release(settings.directory, sources)
+
+
+def _index(settings: CatalogueSettings, release: Release) -> MetadataValue:
+    """The page linking every report of the release."""
+    return MetadataValue.path(str(reports_folder(settings.directory, release) / "index.html"))
 
 
 def _table(header: list[str], rows: list[list[object]]) -> str:
@@ -42,9 +48,7 @@ def provider_reports(settings: CatalogueSettings) -> MaterializeResult:
     rows = [[p, str(path)] for p, path in sorted(written.pages.items())]
     return MaterializeResult(
         metadata={
-            "index": MetadataValue.path(
-                str(reports_folder(settings.directory, release) / "index.html")
-            ),
+            "index": _index(settings, release),
             "folder": MetadataValue.path(str(written.folder)),
             "providers": len(written.pages),
             "reports": MetadataValue.md(_table(["provider", "report"], rows)),
@@ -66,9 +70,7 @@ def catalogue_overview(settings: CatalogueSettings) -> MaterializeResult:
     return MaterializeResult(
         metadata={
             "overview": MetadataValue.path(str(written.pages["Europe"])),
-            "index": MetadataValue.path(
-                str(reports_folder(settings.directory, release) / "index.html")
-            ),
+            "index": _index(settings, release),
             "pages": MetadataValue.md(_table(["scope", "page"], rows)),
         }
     )
