@@ -15,6 +15,8 @@ from pathlib import Path
 
 import langcodes
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pycountry
 from language_data import names as language_names
 
@@ -153,10 +155,14 @@ def _language_names() -> tuple[object, dict[str, str]]:
         trie_file = language_names.data_filename(f"trie/{key}.marisa")
         language_names.TRIES[key] = language_names.load_trie(trie_file)
     trie = language_names.TRIES[key]
-    folded: dict[str, set[str]] = {}
-    for name in trie:  # a marisa trie iterates over its keys
-        folded.setdefault(fold(name), set()).add(language_names.get_trie_value(trie, name))
-    return trie, {name: next(iter(tags)) for name, tags in folded.items() if len(tags) == 1}
+    names = list(trie)  # a marisa trie iterates over its keys
+    plain = pc.replace_substring_regex(
+        pc.utf8_normalize(pa.array(names, type=pa.string()), form="NFKD"), r"\p{Mn}+", ""
+    ).to_pylist()
+    accented = pd.DataFrame({"name": names, "plain": plain}).query("name != plain")
+    accented["tag"] = [language_names.get_trie_value(trie, n) for n in accented["name"]]
+    tags = accented.groupby("plain")["tag"].agg(set)
+    return trie, {name: next(iter(t)) for name, t in tags.items() if len(t) == 1}
 
 
 def _language_named(name: str) -> str | None:
@@ -168,8 +174,8 @@ def _language_named(name: str) -> str | None:
         lookup = language_names.normalize_name(candidate)
         if lookup and lookup in trie:
             return language_names.get_trie_value(trie, lookup)
-        if lookup and fold(lookup) in folded:
-            return folded[fold(lookup)]
+        if lookup and lookup in folded:
+            return folded[lookup]
     return None
 
 

@@ -48,11 +48,7 @@ def deduplicate(records: pd.DataFrame, settings: MatchSettings | None = None) ->
         keys["ects"].to_numpy(),
         keys["order"].to_numpy(),
     )
-    kept = compared[
-        (compared["weight"] >= min(settings.review_weight, settings.match_weight))
-        | (compared["title_similarity"] >= settings.title_close_similarity)
-    ]
-    kept = describe_evidence(kept).assign(
-        merged=labels[kept["left_row"].to_numpy()] == labels[kept["right_row"].to_numpy()]
+    kept = describe_evidence(compared).assign(
+        merged=labels[compared["left_row"].to_numpy()] == labels[compared["right_row"].to_numpy()]
     )
     return Deduplication(labels, kept.reset_index(drop=True))

@@ -209,6 +209,7 @@ def match_keys(records: pd.DataFrame) -> pd.DataFrame:
     title = normalise_titles(records["title"])
     main = main_titles(records["title"])
     codes = _codes(pd.concat([title, main], ignore_index=True).to_numpy())  # one numbering
+    words = sorted_words(title)
     keys = pd.DataFrame(
         {
             "row": np.arange(len(records), dtype=np.int64),
@@ -216,7 +217,9 @@ def match_keys(records: pd.DataFrame) -> pd.DataFrame:
             "title": title.to_numpy(),
             "title_code": codes[: len(title)],
             "title_main": np.where(main.notna().to_numpy(), codes[len(title) :], -1),
-            "title_words": sorted_words(title).to_numpy(),
+            "title_words": words.to_numpy(),
+            "title_length": title.str.len().fillna(0).to_numpy(dtype=np.int64),
+            "words_length": words.str.len().fillna(0).to_numpy(dtype=np.int64),
             "order": _record_order(records),
         }
     )

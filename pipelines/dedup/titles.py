@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
 
 #: Abbreviations written out before titles are compared.
 ABBREVIATIONS = {
@@ -214,24 +215,77 @@ def series_markers(normalised: pd.Series) -> pd.Series:
     return pd.Series(text.to_numpy(zero_copy_only=False), index=normalised.index, dtype="object")
 
 
-def _is_counterpart(word: str, others: set[str]) -> bool:
-    """A word has a counterpart when the other title has it, a typo of it (rapidfuzz ratio of at
-    least 75) or an abbreviation or part of it ('admin', 'zert kurs' for 'zertifikatskurs')."""
-    return word in others or any(
-        fuzz.ratio(word, other) >= 75
-        or (min(len(word), len(other)) >= 3 and (word.startswith(other) or other.startswith(word)))
-        or (min(len(word), len(other)) >= 4 and (word in other or other in word))
-        for other in others
+def _subject_words(titles: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each title's distinct subject words (filler words dropped), as CSR: `offsets` into
+    `word_ids`, which index `words`."""
+    text = pa.array(titles, type=pa.string(), from_pandas=True)
+    split = pc.utf8_split_whitespace(text)
+    frame = pd.DataFrame(
+        {
+            "title": pc.list_parent_indices(split).to_numpy(),
+            "word": pc.list_flatten(split).to_numpy(zero_copy_only=False),
+        }
     )
+    frame = frame[(frame["word"] != "") & ~frame["word"].isin(FILLER_WORDS)].drop_duplicates()
+    word_ids, words = pd.factorize(frame["word"])
+    counts = np.bincount(frame["title"].to_numpy(), minlength=len(titles))
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    return offsets, word_ids.astype(np.int64), np.asarray(words, dtype=object)
+
+
+def _expand(offsets: np.ndarray, word_ids: np.ndarray, titles: np.ndarray):
+    """(position, word id) for every word of titles[position]."""
+    starts, counts = offsets[titles], offsets[titles + 1] - offsets[titles]
+    position = np.repeat(np.arange(len(titles)), counts)
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return position, word_ids[np.repeat(starts, counts) + within]
+
+
+def _counterparts(words: np.ndarray, word: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Whether `other` is a counterpart of `word` (by word id): a typo (rapidfuzz ratio of at
+    least 75), an abbreviation or a part of it; computed once per distinct pair of words."""
+    width = len(words)
+    asked = word * width + other
+    key = pd.unique(asked)
+    a = words[key // width].astype(np.dtypes.StringDType())
+    b = words[key % width].astype(np.dtypes.StringDType())
+    similar = cpdist(a, b, scorer=fuzz.ratio, workers=-1) >= 75
+    shortest = np.minimum(np.strings.str_len(a), np.strings.str_len(b))
+    prefix = (shortest >= 3) & (np.strings.startswith(a, b) | np.strings.startswith(b, a))
+    part = (shortest >= 4) & ((np.strings.find(b, a) >= 0) | (np.strings.find(a, b) >= 0))
+    found = similar | prefix | part
+    return found[pd.Index(key).get_indexer(asked)]
 
 
 def words_without_counterpart(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """True where a subject word of one title has no counterpart in the other ('Python' and
-    'R' for Data Science). Only pairs with similar, unequal titles get here."""
-    out = np.zeros(len(left), dtype=bool)
-    for i, (a, b) in enumerate(zip(left, right, strict=True)):
-        words_a, words_b = set(a.split()) - FILLER_WORDS, set(b.split()) - FILLER_WORDS
-        out[i] = any(not _is_counterpart(w, words_b) for w in words_a - words_b) or any(
-            not _is_counterpart(w, words_a) for w in words_b - words_a
+    'R' for Data Science): not the same word, nor a typo of it (rapidfuzz ratio of at least
+    75), nor an abbreviation or part of it ('admin', 'zert kurs' for 'zertifikatskurs').
+    Column-wise on integer word ids; only pairs with similar, unequal titles get here."""
+    n = len(left)
+    out = np.zeros(n, dtype=bool)
+    if not n:
+        return out
+    codes, titles = pd.factorize(np.concatenate([left, right]))
+    offsets, word_ids, words = _subject_words(np.asarray(titles, dtype=object))
+    sides = (codes[:n], codes[n:])
+    width = len(words) + 1
+    for mine, theirs in (sides, sides[::-1]):
+        pair, word = _expand(offsets, word_ids, mine)
+        other_pair, other_word = _expand(offsets, word_ids, theirs)
+        lacking = ~pd.Series(pair * width + word).isin(other_pair * width + other_word).to_numpy()
+        pair, word = pair[lacking], word[lacking]
+        # every word of the other title is a candidate counterpart of each lacking word
+        counts = np.bincount(other_pair, minlength=n)
+        starts = np.concatenate([[0], np.cumsum(counts)])[pair]
+        repeat = counts[pair]
+        candidate = np.repeat(starts, repeat) + (
+            np.arange(repeat.sum()) - np.repeat(np.cumsum(repeat) - repeat, repeat)
         )
+        owner = np.repeat(np.arange(len(pair)), repeat)
+        found = np.zeros(len(pair), dtype=bool)
+        if len(candidate):
+            ok = _counterparts(words, word[owner], other_word[candidate])
+            np.logical_or.at(found, owner, ok)
+        out[pair[~found]] = True
     return out
