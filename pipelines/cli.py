@@ -1,6 +1,7 @@
 """Command line: `python -m pipelines run` aggregates once (recorded in the Dagster instance of
 DAGSTER_HOME, so `make ui` shows the run); `summary` describes the catalogue; `query` runs SQL
-on it; `validate-feed` checks a provider's feed; `confirm-drop` lets a held source's drop through.
+on it; `validate-feed` checks a provider's feed; `confirm-drop` lets a held source's drop through;
+`export-elm` writes the catalogue, or one country of it, as ELM learning opportunities (Europass).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 import duckdb
 
@@ -104,6 +106,7 @@ def summary(args: argparse.Namespace) -> int:
     print(
         f"  Parquet: {directory / 'parquet'}  (microcredentials/ partitioned by provider_country)"
     )
+    _print_reports(directory)
     print("  Runs, asset checks and per-source metadata: make ui  (http://127.0.0.1:3000)")
     print("\nTry (any DuckDB client works too):")
     print(f'  make query SQL="{EXAMPLE_QUERY}"')
@@ -116,6 +119,15 @@ def summary(args: argparse.Namespace) -> int:
         'right_source_record_id, weight, title, url, ects FROM matches WHERE merged"'
     )
     return 0
+
+
+def _print_reports(directory: Path) -> None:
+    reports = directory / "reports" / (directory / "parquet").resolve().name / "index.html"
+    if reports.exists():
+        print(f"  Reports: {reports}  (a report per provider; the overview with charts)")
+    europass = directory / "export" / "elm"
+    if europass.exists():
+        print(f"  Europass: {europass}  (ELM learning opportunities, one document per country)")
 
 
 def query(args: argparse.Namespace) -> int:
@@ -201,6 +213,42 @@ def confirm_drop_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def export_elm_command(args: argparse.Namespace) -> int:
+    """Exit 0 when the document is written (and valid, with --xsd), 1 when there is no
+    catalogue or the schema finds it invalid, 2 for a command line that cannot be used."""
+    from pipelines.codes.lookups import country_code
+    from pipelines.export.elm import export_elm, schema_errors, write_document
+    from pipelines.publish.release import read_published
+
+    country = None
+    if args.country:
+        country = country_code(args.country)
+        if country is None:
+            args.parser.error(f"--country {args.country!r} is not an ISO 3166-1 country")
+    tables = read_published(catalogue_dir_from_env(), ["microcredentials"])
+    if "microcredentials" not in tables:
+        print(f"No catalogue in {catalogue_dir_from_env()} yet: run `make run`.", file=sys.stderr)
+        return 1
+    export = export_elm(tables["microcredentials"], country)
+    path = write_document(export.document, Path(args.out))
+    scope = f"country {country}" if country else "the whole catalogue"
+    print(f"{len(export.exported)} learning opportunities of {scope} written to {path}")
+    if len(export.excluded):
+        print(f"{len(export.excluded)} not exported (ELM requires what they lack):")
+        for row in export.excluded.itertuples(index=False):
+            print(f"  {row.credential_id}  {printable(row.title, 100)}")
+            for reason in row.reasons:
+                print(f"      {printable(reason)}")
+    if args.xsd:
+        errors = schema_errors(export.document, Path(args.xsd))
+        if errors:
+            shown = [printable(e, 300) for e in errors[:20]]
+            print(f"INVALID against {args.xsd}:", *shown, sep="\n  ", file=sys.stderr)
+            return 1
+        print(f"Valid against {args.xsd}")
+    return 0
+
+
 def _validate_feed_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "feed", nargs="?", help="file or http(s) URL (default with --source: the source's url)"
@@ -274,6 +322,20 @@ def build_parser() -> argparse.ArgumentParser:
         "kept, feed_status 'held'). Confirm that the drop is real: the next run applies it and "
         "withdraws the records that are gone.",
     ).add_argument("source", nargs="+", help="source id(s) from the registry")
+    export = command(
+        "export-elm",
+        export_elm_command,
+        "write the catalogue as ELM learning opportunities (Europass LOQ XML)",
+        "Write the published catalogue, or one country of it, as ELM v3 learning opportunities "
+        "(LOQ XML, as Europass takes them); rows lacking what the ELM schema requires are "
+        "listed with the reasons, not written.",
+    )
+    export.add_argument("out", help="the XML file to write")
+    export.add_argument("--country", help="ISO 3166-1 code of the country to export (default: all)")
+    export.add_argument(
+        "--xsd",
+        help="validate the document against this ELM schema (loq.xsd with cv/ and external/)",
+    )
     return parser
 
 

@@ -5,6 +5,7 @@ from dagster import Definitions
 from pipelines.defs.catalogue import definitions as catalogue
 from pipelines.defs.feeds import definitions as feeds
 from pipelines.defs.io_manager import CatalogueIOManager
+from pipelines.defs.reports import definitions as reports
 from pipelines.defs.resources import CatalogueSettings
 
 
@@ -12,7 +13,9 @@ def build_definitions(settings: CatalogueSettings) -> Definitions:
     """All definitions bound to one registry and catalogue folder (tests pass their own)."""
     io_manager = CatalogueIOManager(base_dir=str(settings.directory / "state" / "assets"))
     resources = {"settings": settings, "io_manager": io_manager}
-    return Definitions.merge(feeds.defs, catalogue.defs, Definitions(resources=resources))
+    return Definitions.merge(
+        feeds.defs, catalogue.defs, reports.defs, Definitions(resources=resources)
+    )
 
 
 defs = build_definitions(CatalogueSettings.from_env())

@@ -57,3 +57,19 @@ def catalogue(tmp_path, feed_server):
         return result
 
     return run, out, feeds, registry
+
+
+SAMPLE_REGISTRY = Path(__file__).parent.parent / "data" / "providers.yaml"
+
+
+@pytest.fixture(scope="session")
+def bundled_catalogue(tmp_path_factory):
+    """The bundled sample registry (what `make run` aggregates) run once through the whole job:
+    the catalogue folder with its release, reports and ELM export."""
+    out = tmp_path_factory.mktemp("bundled") / "catalogue"
+    settings = CatalogueSettings(registry_path=str(SAMPLE_REGISTRY), catalogue_dir=str(out))
+    job = build_definitions(settings).resolve_job_def("aggregate_catalogue")
+    with DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    assert result.success
+    return out

@@ -204,6 +204,9 @@ def test_definitions_load_and_validate(tmp_path):
         "catalogue/parquet_release",
         "catalogue/duckdb_database",
         "catalogue/code_coverage_report",
+        "reports/provider_reports",
+        "reports/catalogue_overview",
+        "export/elm_export",
     }
     assert job.executor_def.name == "in_process"
     schedule = defs.resolve_schedule_def("daily_aggregation")

@@ -50,7 +50,7 @@ PROFILES: dict[str, Profile] = {
             "none (one document)",
             elm.JSONLD_RULES,
             elm.read,
-            version="2",
+            version="3",
         ),
         Profile(
             "moochub",

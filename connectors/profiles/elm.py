@@ -9,6 +9,7 @@ specifications). From a credential only its claims' specifications are read, nev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -20,7 +21,15 @@ from connectors.formats.documents import (
     repeated_key,
     repeated_key_reason,
 )
-from connectors.profiles.rules import Records, Rule, concept_id, get, iter_dicts, json_ld_types
+from connectors.profiles.rules import (
+    Records,
+    Rule,
+    concept_id,
+    get,
+    iter_dicts,
+    json_ld_types,
+    read_rule,
+)
 from connectors.profiles.text import choose_language, language_entries
 from connectors.profiles.transforms import (
     compose,
@@ -34,6 +43,8 @@ from connectors.profiles.transforms import (
 from connectors.profiles.vocabularies import ECTS_FRAMEWORK, assessment_labels, participation_modes
 
 LOQ_NAMESPACE = "http://data.europa.eu/snb/model/ap/loq-constraints/"
+#: EQF level concepts (`http://data.europa.eu/snb/eqf/6`).
+EQF_SCHEME = "http://data.europa.eu/snb/eqf/"
 _SPEC_TYPES = {"Qualification", "LearningAchievementSpecification"}
 
 
@@ -120,6 +131,23 @@ def _workload(view: dict[str, Any], preferred: str | None) -> Any:
     return get(view, "spec.volumeOfLearning")
 
 
+def _eqf_level(paths: tuple[str, ...]) -> Callable[[dict[str, Any], str | None], Any]:
+    """A qualification's own EQF level (`paths`); else the first `educationLevel` of the
+    specification that is an EQF level: a learning achievement specification states its level
+    there (it has no EQF level property of its own), possibly beside other frameworks' levels."""
+    stated = Rule("eqf_level", paths, "concept")
+    levels = Rule("eqf_level", ("spec.educationLevel",), "concepts")
+
+    def read(view: dict[str, Any], preferred: str | None) -> Any:
+        value = read_rule(stated, view, preferred)
+        if value is not None:
+            return value
+        found = read_rule(levels, view, preferred) or []
+        return next((level for level in found if level.startswith(EQF_SCHEME)), None)
+
+    return read
+
+
 _participation = participation_forms(participation_modes())
 _first_tail = compose(first_item, uri_tail)
 
@@ -140,7 +168,7 @@ def _rules(paths: dict[str, tuple[str, ...]]) -> tuple[Rule, ...]:
         Rule("assessment_type", (), "custom", function=_assessment),
         Rule("quality_assurance", (), "custom", function=_quality_assurance),
         Rule("nqf_level", paths["nqf"], "concepts", nqf_label),
-        Rule("eqf_level", paths["eqf"], "concept"),
+        Rule("eqf_level", (), "custom", function=_eqf_level(paths["eqf"])),
         Rule("isced_f_code", paths["isced"], "concepts", first_item),
         Rule("participation_form", ("opportunity.mode", "spec.mode"), "concepts", _participation),
         Rule("access_requirements", ("spec.entryRequirement.noteLiteral",), "lang"),

@@ -9,7 +9,6 @@ constitutive elements a record lacks and contradictions between stated and deriv
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,14 @@ from pipelines.catalogue.build import assemble_records
 from pipelines.lib.safe_text import redact_text
 from pipelines.normalise.records import normalise_records
 from pipelines.reading.sources import SourceReader, empty_feed_hint
-from pipelines.validate_feed.fixes import element_fix, flag_fix, registry_fix, suggest_fix
+from pipelines.validate_feed.fixes import (
+    element_fix,
+    flag_field,
+    flag_fix,
+    missing_element_reason,
+    registry_fix,
+    suggest_fix,
+)
 from pipelines.validate_feed.report import ElementShare, FeedReport, Finding, RecordReport
 from pipelines.validate_feed.source import UsageError, source_from_options, source_from_registry
 from pipelines.validation.completeness import completeness
@@ -211,12 +217,12 @@ def _add_warnings(
                         "warning",
                         " or ".join(columns),
                         None,
-                        f"constitutive element '{element}' is missing",
+                        missing_element_reason(element),
                         element_fix(element),
                     )
                 )
         for flag in flags if isinstance(flags, list) else []:
-            flagged = _flag_field(flag)
+            flagged = flag_field(flag)
             reports[index].findings.append(
                 Finding("warning", flagged, written(index, flagged), flag, flag_fix(flag))
             )
@@ -231,9 +237,3 @@ def _differs(written: str | None, value: str | None) -> bool:
         return float(written) != float(value)
     except ValueError:
         return True
-
-
-def _flag_field(flag: str) -> str:
-    """`eqf_level 6 (given) contradicts ...`, `ects not derived: ...` -> the field named."""
-    match = re.match(r"[a-z_]+", flag)
-    return match.group(0) if match else "code_flags"

@@ -98,6 +98,11 @@ _FIXES: tuple[tuple[str | None, str, str], ...] = (
     ),
     (
         None,
+        r"^id .* is given to records",
+        "give every record its own id (these records were kept apart under ids derived from it)",
+    ),
+    (
+        None,
         r"^looks like a spreadsheet formula",
         "do not start text with =, +, @ or a '-' calculation; reword its beginning",
     ),
@@ -176,6 +181,17 @@ def element_fix(element: str) -> str:
     """How to supply a constitutive element (framework's 'Constitutive elements')."""
     columns = CONSTITUTIVE_ELEMENTS.get(element, ())
     return _ELEMENT_FIXES.get(element, f"map {' or '.join(columns) or element}")
+
+
+def flag_field(flag: str) -> str:
+    """`eqf_level 6 (given) contradicts ...`, `ects not derived: ...` -> the field named."""
+    match = re.match(r"[a-z_]+", flag)
+    return match.group(0) if match else "code_flags"
+
+
+def missing_element_reason(element: str) -> str:
+    """What validate-feed and the provider report say of a constitutive element a record lacks."""
+    return f"constitutive element '{element}' is missing"
 
 
 def flag_fix(flag: str) -> str:
