@@ -65,7 +65,7 @@ def test_first_run_publishes_every_table_and_loses_nothing(catalogue):
     assert len(lineage) == len(mc) and set(lineage["credential_id"]) == set(mc["credential_id"])
 
     coverage = result.asset_materializations_for_node("catalogue__code_coverage_report")[0]
-    assert coverage.metadata["share_eqf"].value == 1 / 13  # 1 of 13 accepted records
+    assert coverage.metadata["percent_eqf"].value == 7.7  # 1 of 13 accepted records
     assert "register-json" in coverage.metadata["per_source"].value
 
     evaluations = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
@@ -166,7 +166,7 @@ def test_a_failing_source_keeps_its_last_good_records_and_others_go_on(catalogue
     assert bool(status.loc["exemple-xml", "stale"])
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert not evaluations["sources_read_check"].passed
-    assert "exemple-xml" in evaluations["sources_read_check"].metadata["failed_sources"].value
+    assert "exemple-xml" in evaluations["sources_read_check"].metadata["degraded_sources"].value
     assert status.loc["paged-json", "status"] == "ok"
     after = tables["microcredentials"]
     kept = after[after["provider_id"] == "fr-exemple"]
@@ -201,6 +201,7 @@ def test_definitions_load_and_validate(tmp_path):
     assert keys == {
         "feeds/raw_feeds",
         "catalogue/validated_records",
+        "catalogue/staged_release",
         "catalogue/parquet_release",
         "catalogue/duckdb_database",
         "catalogue/code_coverage_report",
@@ -277,12 +278,26 @@ def test_one_asset_can_be_rematerialised_from_the_stored_upstream_values(catalog
     first = read_published(out)
     settings = CatalogueSettings(registry_path=str(registry), catalogue_dir=str(out))
     job = build_definitions(settings).resolve_job_def("aggregate_catalogue")
+    instance = DagsterInstance.ephemeral()
+    published = AssetKey(["catalogue", "parquet_release"])
+    alone = job.execute_in_process(
+        instance=instance, asset_selection=[published], raise_on_error=False
+    )
+    assert not alone.success  # no check has passed on a staged release in this instance
+    failure = next(e for e in alone.all_events if e.event_type_value == "STEP_FAILURE")
+    message = str(failure.event_specific_data.error)
+    assert "schema_valid, nothing_lost_check did not pass" in message
+    assert f"the published catalogue is still {(out / 'parquet').resolve().name}" in message
     result = job.execute_in_process(
-        instance=DagsterInstance.ephemeral(),
-        asset_selection=[AssetKey(["catalogue", "parquet_release"])],
+        instance=instance,
+        asset_selection=[AssetKey(["catalogue", "staged_release"]), published],
         raise_on_error=False,
     )
     assert result.success
+    assert {e.check_name for e in result.get_asset_check_evaluations()} >= {
+        "schema_valid",
+        "nothing_lost_check",
+    }
     again = read_published(out)
     assert (
         again["microcredentials"]["credential_id"].tolist()
