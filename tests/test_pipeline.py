@@ -207,6 +207,26 @@ def test_definitions_load_and_validate(tmp_path):
         "catalogue/code_coverage_report",
     }
     assert job.executor_def.name == "in_process"
+    assert defs.resolve_implicit_global_asset_job_def().executor_def.name == "in_process"
+    snapshot_ids = {
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from pipelines.definitions import defs; "
+                "print(defs.resolve_job_def('aggregate_catalogue').get_job_snapshot_id())",
+            ],
+            cwd=PROJECT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout.strip()
+        for seed in (1, 2, 3)
+    }
+    # one version of the job in every process: the UI never warns that a run of `make run`
+    # was of another version
+    assert len(snapshot_ids) == 1 and len(next(iter(snapshot_ids))) == 40
     schedule = defs.resolve_schedule_def("daily_aggregation")
     assert schedule.default_status.value == "STOPPED"
     completed = subprocess.run(

@@ -16,9 +16,8 @@ from pipelines.defs.catalogue.assets import (
 )
 from pipelines.defs.catalogue.checks import (
     completeness_check,
-    nothing_lost_check,
+    publication_gates,
     records_rejected_check,
-    schema_valid,
 )
 
 aggregate_catalogue = define_asset_job(
@@ -46,7 +45,7 @@ defs = Definitions(
         duckdb_database,
         code_coverage_report,
     ],
-    asset_checks=[schema_valid, nothing_lost_check, completeness_check, records_rejected_check],
+    asset_checks=[publication_gates, completeness_check, records_rejected_check],
     jobs=[aggregate_catalogue],
     schedules=[daily_aggregation],
 )
