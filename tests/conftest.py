@@ -56,4 +56,5 @@ def catalogue(tmp_path, feed_server):
         assert result.success is expect_success
         return result
 
+    run.instance = instance  # the instance the runs are recorded in
     return run, out, feeds, registry
