@@ -1,6 +1,6 @@
 """A digest of every table a run would publish, to prove a change leaves outputs as they were.
 
-    python bench/catalogue_digest.py REGISTRY [--previous-runs 1]
+    python bench/catalogue_digest.py REGISTRY [--expect bench/digests/FILE]
 
 Runs the pipeline's plain functions on REGISTRY with a fixed run time, in a temporary folder,
 and prints one SHA-256 per table over its Arrow IPC bytes (columns in the declared order, rows in
@@ -59,11 +59,22 @@ def run_once(registry_path: Path, folder: Path, run_at: datetime) -> dict[str, p
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("registry", type=Path)
+    parser.add_argument(
+        "--expect", type=Path, help="a file of digests printed before: exit 1 when any differs"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="digest-") as folder:
         tables = run_once(args.registry, Path(folder), RUN_AT)
-    for name, digest in table_digests(tables).items():
-        print(f"{name:<18} {tables[name].num_rows:>8} rows  {digest}")
+    lines = [
+        f"{name:<18} {tables[name].num_rows:>8} rows  {digest}"
+        for name, digest in table_digests(tables).items()
+    ]
+    print("\n".join(lines))
+    if args.expect is not None:
+        expected = args.expect.read_text(encoding="utf-8").split("\n")
+        differ = sorted(set(filter(None, expected)) ^ set(lines))
+        print("same as " + str(args.expect) if not differ else "DIFFERS:\n" + "\n".join(differ))
+        return 1 if differ else 0
     return 0
 
 

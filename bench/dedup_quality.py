@@ -1,12 +1,18 @@
-"""Quality and speed of deduplication on labelled feeds (bench/generate_duplicates.py).
+"""Quality and speed of deduplication on labelled feeds.
 
-    python bench/dedup_quality.py --records 20000 [--out bench/out/dedup] [--seed 0] [--keep]
+    python bench/dedup_quality.py --records 20000 [--generator duplicates|independent]
+        [--out DIR] [--seed S] [--keep]
+
+`--generator duplicates` (the default) uses bench/generate_duplicates.py, whose noise the matcher
+was tuned on (seeds from 0); `--generator independent` uses bench/generate_independent.py, written
+without looking at the matcher (seeds from 1000).
 
 Generates the labelled feeds (unless OUT already holds them and --keep is given), reads them with
 the pipeline's own functions (fetch, parse, map, normalise, validate), then times the
 deduplication: resolving awarding providers, blocking, comparing, clustering (`deduplicate`), and
 the whole catalogue build (survivorship, stable ids, history). Prints pairwise precision, recall
-and F1 against the true clusters, the errors by kind of hard non-duplicate, and peak memory.
+and F1 against the true clusters, the errors by kind of hard non-duplicate, the copies missed (by
+kind of source and what was done to them, when the labels say), examples of both, and peak memory.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from dedup_errors import error_frame, print_missed_copies, print_wrong_merges  # noqa: E402
 from pairwise_scores import pairwise_scores  # noqa: E402
 
 from connectors.cache import FeedCache  # noqa: E402
@@ -41,11 +48,17 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _generate(records: int, out: Path, seed: int) -> None:
+GENERATORS = {
+    "duplicates": ("generate_duplicates.py", 0),
+    "independent": ("generate_independent.py", 1000),
+}
+
+
+def _generate(generator: str, records: int, out: Path, seed: int) -> None:
     subprocess.run(
         [
             sys.executable,
-            str(ROOT / "bench" / "generate_duplicates.py"),
+            str(ROOT / "bench" / GENERATORS[generator][0]),
             "--records",
             str(records),
             "--out",
@@ -60,14 +73,18 @@ def _generate(records: int, out: Path, seed: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20_000)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "dedup")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--generator", choices=sorted(GENERATORS), default="duplicates")
+    parser.add_argument("--out", type=Path, help="default bench/out/dedup[-independent]")
+    parser.add_argument("--seed", type=int, help="default 0 (duplicates), 1000 (independent)")
     parser.add_argument("--keep", action="store_true", help="reuse feeds already in OUT")
     args = parser.parse_args()
+    suffix = "" if args.generator == "duplicates" else f"-{args.generator}"
+    args.out = args.out or ROOT / "bench" / "out" / f"dedup{suffix}"
+    args.seed = GENERATORS[args.generator][1] if args.seed is None else args.seed
 
     if not (args.keep and (args.out / "labels.parquet").exists()):
         started = time.perf_counter()
-        _generate(args.records, args.out, args.seed)
+        _generate(args.generator, args.records, args.out, args.seed)
         print(f"generated feeds in {time.perf_counter() - started:.1f} s")
 
     registry = load_registry(args.out / "registry.yaml")
@@ -130,23 +147,10 @@ def main() -> int:
     print(f"peak RSS {_peak_mib():,.0f} MiB (before deduplication {before_mib:,.0f} MiB)")
 
     clusters_path = args.out / "clusters.parquet"
-    if clusters_path.exists():
-        families = pd.read_parquet(clusters_path)
-        if "family_kind" in families:
-            kind = truth.map(families.set_index("cluster")["family_kind"]).fillna("none")
-            frame = pd.DataFrame(
-                {"truth": truth.to_numpy(), "pred": predicted.to_numpy(), "kind": kind.to_numpy()}
-            )
-            mixed = frame.groupby("pred")["truth"].transform("nunique") > 1
-            merged_wrongly = frame[mixed]
-            print(
-                "\nrecords in predicted clusters that mix true micro-credentials, by family kind:"
-            )
-            print(
-                merged_wrongly["kind"].value_counts().to_string()
-                if len(merged_wrongly)
-                else "  none"
-            )
+    families = pd.read_parquet(clusters_path) if clusters_path.exists() else None
+    errors = error_frame(records, truth, predicted, labels, families)
+    print_wrong_merges(errors)
+    print_missed_copies(errors)
     return 0
 
 

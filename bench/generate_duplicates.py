@@ -1676,8 +1676,19 @@ def generate(out_dir: Path, records: int, seed: int = 0, sources: int | None = N
         name = f"{feed['id']}.{feed['format']}"
         entry = WRITERS[feed["format"]](part, ids, feed["kind"], feeds_dir / name)
         provider = providers[feed["provider"]]["id"]
+        # aggregators publish for their countries' providers, platforms for their partners
+        speaks_for = {
+            "aggregator": {"countries": feed.get("countries", [])},
+            "mooc": {"any": True},
+        }.get(feed["kind"])
         registry_sources.append(
-            {"id": feed["id"], "provider": provider, "url": f"feeds/{name}", **entry}
+            {
+                "id": feed["id"],
+                "provider": provider,
+                "url": f"feeds/{name}",
+                **({"speaks_for": speaks_for} if speaks_for else {}),
+                **entry,
+            }
         )
         label_parts.append(
             pd.DataFrame(

@@ -16,7 +16,6 @@ partitions are materialised (what the partitions view asks). Each variant has it
 cache, so both fetch and parse everything.
 """
 
-
 import argparse
 import os
 import subprocess
@@ -120,7 +119,9 @@ def main() -> int:
             started = time.perf_counter()
             instance.add_dynamic_partitions("sources", keys)
             print(f"register {len(keys)} partitions: {time.perf_counter() - started:.2f} s")
-            job = partitioned_definitions(settings, root / "b" / "parts").resolve_implicit_global_asset_job_def()
+            job = partitioned_definitions(
+                settings, root / "b" / "parts"
+            ).resolve_implicit_global_asset_job_def()
             size = home_size(home)
             started = time.perf_counter()
             result = job.execute_in_process(
@@ -145,7 +146,9 @@ def main() -> int:
             records = instance.fetch_materializations(
                 AssetKey(["feeds", "source_feeds"]), limit=len(keys)
             ).records
-            statuses = pd.Series([r.asset_materialization.metadata["status"].value for r in records])
+            statuses = pd.Series(
+                [r.asset_materialization.metadata["status"].value for r in records]
+            )
             print(f"per-source statuses recorded: {statuses.value_counts().to_dict()}")
     return 0
 

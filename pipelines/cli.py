@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.defs.resources import catalogue_dir_from_env, registry_path_from_env
+from pipelines.lib.safe_text import csv_text, json_printable, printable, printable_table
 from schemas.formats import FORMATS
 
 EXAMPLE_QUERY = (
@@ -80,7 +81,8 @@ def _print_failure(instance, run_id: str, before: str | None) -> None:
         event = record.event_log_entry.dagster_event
         error = event.event_specific_data.error
         cause = error.cause.message if error.cause else error.message
-        print(f"{event.step_key}: {cause.strip()}", file=sys.stderr)
+        message = printable(cause.strip(), 2000, keep_newlines=True)
+        print(f"{event.step_key}: {message}", file=sys.stderr)
     after = published_release(catalogue_dir_from_env())
     if after == before:
         where = f"the published catalogue was left as it was ({before or 'none yet'})"
@@ -132,7 +134,7 @@ def _verdict(run_id: str) -> int:
     if not lost:
         print(f"\nHEALTHY: every source read (run {run_id}); exit status {EXIT_HEALTHY}")
         return EXIT_HEALTHY
-    said = "; ".join(f"{n} {problem}: {names}" for problem, names, n in lost)
+    said = "; ".join(f"{n} {problem}: {printable(names, 200)}" for problem, names, n in lost)
     print(
         f"\nDEGRADED: published, but sources were lost ({said}); their last good records are "
         f"kept (run {run_id}); exit status {EXIT_DEGRADED}"
@@ -140,12 +142,8 @@ def _verdict(run_id: str) -> int:
     return EXIT_DEGRADED
 
 
-def summary(args: argparse.Namespace) -> int:
-    directory = catalogue_dir_from_env()
-    database = directory / "catalogue.duckdb"
-    if not database.exists():
-        print(f"No catalogue at {database} yet: run `make run`.", file=sys.stderr)
-        return 1
+def _summary_figures(database) -> tuple[list, tuple, int, int]:
+    """Per source of the latest run, the catalogue's totals, records rejected, values dropped."""
     con = duckdb.connect(str(database), read_only=True)
     try:
         rows = con.execute(
@@ -155,7 +153,8 @@ def summary(args: argparse.Namespace) -> int:
         total = con.execute(
             "SELECT count(*) FILTER (WHERE status = 'active'), count(DISTINCT provider_country), "
             "count(*) FILTER (WHERE status = 'withdrawn'), "
-            "coalesce(sum(source_count - 1) FILTER (WHERE status = 'active'), 0) "
+            "coalesce(sum(source_count - 1) FILTER (WHERE status = 'active'), 0), "
+            "count(*) FILTER (WHERE status = 'active' AND provider_country IS NULL) "
             "FROM microcredentials"
         ).fetchone()
         rejected, dropped = con.execute(
@@ -164,6 +163,16 @@ def summary(args: argparse.Namespace) -> int:
         ).fetchone()
     finally:
         con.close()
+    return rows, total, rejected, dropped
+
+
+def summary(args: argparse.Namespace) -> int:
+    directory = catalogue_dir_from_env()
+    database = directory / "catalogue.duckdb"
+    if not database.exists():
+        print(f"No catalogue at {database} yet: run `make run`.", file=sys.stderr)
+        return 1
+    rows, total, rejected, dropped = _summary_figures(database)
     print(f"\nRegistry:  {registry_path_from_env()}")
     print(
         f"{'source':<28} {'status':<10} {'read':>6} {'accepted':>9} {'rejected':>9} "
@@ -171,14 +180,19 @@ def summary(args: argparse.Namespace) -> int:
     )
     for source_id, status, read, accepted, records_rejected, values_dropped, error in rows:
         print(
-            f"{source_id:<28} {status:<10} {read:>6} {accepted:>9} {records_rejected:>9} "
-            f"{values_dropped:>8}  {error[:60]}"
+            f"{printable(source_id):<28} {printable(status):<10} {read:>6} {accepted:>9} "
+            f"{records_rejected:>9} {values_dropped:>8}  {printable(error, 60)}"
         )
     print(
         f"\nCatalogue: {total[0]} micro-credentials from {total[1]} countries "
         f"({total[3]} duplicate records merged, {total[2]} withdrawn kept); "
         f"{rejected} records rejected, {dropped} values dropped (rejects, severity warning)"
     )
+    if total[4]:
+        print(
+            f"  {total[4]} of them from providers whose country neither the feed nor the "
+            "registry states: provider_country=unknown (never guessed)"
+        )
     print(f"  DuckDB:  {database}")
     print(
         f"  Parquet: {directory / 'parquet'}  (microcredentials/ partitioned by provider_country)"
@@ -198,12 +212,28 @@ def summary(args: argparse.Namespace) -> int:
 
 
 def query(args: argparse.Namespace) -> int:
+    """The result as a table on the terminal (every control and bidi character in a value
+    shown as an escape), or with --csv as a CSV file a spreadsheet opens without running a
+    formula from a feed."""
     database = catalogue_dir_from_env() / "catalogue.duckdb"
+    if not database.exists():
+        print(f"No catalogue at {database} yet: run `make run`.", file=sys.stderr)
+        return 1
     con = duckdb.connect(str(database), read_only=True)
     try:
-        con.sql(args.sql).show(max_width=200, max_rows=100)
+        relation = con.sql(args.sql)
+        if relation is None:  # a statement without a result
+            return 0
+        if args.csv:
+            with open(args.csv, "w", encoding="utf-8", newline="") as out:
+                out.write(csv_text(relation.df()))
+            print(f"wrote {args.csv}")
+            return 0
+        table = relation.arrow()
+        table = table.read_all() if hasattr(table, "read_all") else table
+        con.from_arrow(printable_table(table)).show(max_width=200, max_rows=100)
     except duckdb.Error as exc:
-        print(f"query failed: {exc}", file=sys.stderr)
+        print(f"query failed: {printable(str(exc), 2000)}", file=sys.stderr)
         return 1
     finally:
         con.close()
@@ -236,11 +266,11 @@ def validate_feed_command(args: argparse.Namespace) -> int:
     except UsageError as exc:
         args.parser.error(str(exc))
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        print(json_printable(json.dumps(report.as_dict(), ensure_ascii=False, indent=2)))
     else:
         print(render_report(report, all_records=args.all), end="")
     if args.json and report.error:
-        print(f"validate-feed: {report.error}", file=sys.stderr)
+        print(f"validate-feed: {printable(report.error)}", file=sys.stderr)
     return report.exit_status
 
 
@@ -315,8 +345,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("run", run, "aggregate the registry (CATALOGUE_REGISTRY) into CATALOGUE_DIR")
     command("summary", summary, "describe the published catalogue")
-    command("query", query, "run SQL on catalogue.duckdb").add_argument(
-        "sql", nargs="?", default=EXAMPLE_QUERY, help="the SQL to run"
+    query_command = command("query", query, "run SQL on catalogue.duckdb")
+    query_command.add_argument("sql", nargs="?", default=EXAMPLE_QUERY, help="the SQL to run")
+    query_command.add_argument(
+        "--csv", metavar="FILE", help="write the result to FILE as CSV (formula-safe)"
     )
     _validate_feed_arguments(
         command(

@@ -220,6 +220,8 @@ RECORD_KEYS: tuple[str, ...] = ("source_id", "source_record_id", "record_index")
 #: Column of a record that repeats an earlier record of its feed word for word (same id, same
 #: content): the earlier record's index. Such a record is folded into it, not compared again.
 REPEAT_OF = "repeat_of"
+#: Column naming the fields a derived record id was made from (null where the feed gave one).
+ID_FROM = "record_id_from"
 
 
 def arrow_schema() -> pa.Schema:

@@ -14,41 +14,60 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-#: How a field's values are made comparable (`pipelines.dedup.keys`): `code` compares text for
-#: equality, `number` numbers, `url` pages after normalisation (a URL several records of one
-#: source share is a catalogue page and counts as unknown), `series` the numbers in a title,
-#: `languages` whether two lists of languages overlap.
-KeyKind = Literal["code", "number", "url", "series", "languages"]
+#: How a field's values are made comparable and compared (`pipelines.dedup.keys`), giving a
+#: level code per pair: `code` compares text for equality, `number` numbers, `credits` ECTS
+#: as stated (not those derived from hours, which depend on a country's rate), `languages`
+#: whether two lists of languages overlap (0 unknown, 1 agree, 2 disagree); `series` the numbers
+#: in a title (1 same, 2 differ); `course_code` the code written before or after a title
+#: (`CS101 ...`); `url` pages after normalisation (0 unknown, 1 equal, 2 another
+#: page on the same host, 3 another host; a URL several records of one source share is a
+#: catalogue page and counts as unknown); `source` whether the records come from one feed
+#: (1 other sources, 2 one source without strong evidence, 3 one source with the same page,
+#: 4 one source with records identical but for their ids).
+KeyKind = Literal[
+    "code", "number", "credits", "url", "series", "course_code", "languages", "source"
+]
+
+
+@dataclass(frozen=True)
+class Level:
+    """One outcome of a comparison: its name in `matches` and what it weighs. `setting` names
+    the registry key (under `matching`) that changes the weight; None for a fixed 0."""
+
+    name: str
+    weight: float = 0.0
+    setting: str | None = None
+    #: Named in a merge's evidence (lineage.merge_reason); an unknown is not.
+    shown: bool = True
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """One field compared between the two records of a pair.
-
-    A pair's level is `unknown` (either record lacks the value: weighs nothing), `agree` or
-    `disagree`; the two weights are the defaults of the settings `<setting>_<agree>` and
-    `<setting>_<disagree>`. A comparison with `unknown=None` always has a value.
-    """
+    """One field compared between the two records of a pair: its levels, indexed by the level
+    code its key kind gives (level 0 is 'unknown': either record lacks the value)."""
 
     name: str  # evidence column of `matches`
     field: str  # canonical column compared
     key: KeyKind
-    weights: tuple[float, float]  # agree, disagree
+    levels: tuple[Level, ...]
     description: str
-    agree: str = "equal"
-    disagree: str = "differs"
-    unknown: str | None = "unknown"
-    setting: str = ""  # prefix of the weight settings; the name when empty
 
     @property
-    def levels(self) -> tuple[str, str, str]:
-        """The words of level codes 0 (unknown), 1 (agree) and 2 (disagree)."""
-        return (self.unknown or self.agree, self.agree, self.disagree)
+    def level_names(self) -> tuple[str, ...]:
+        return tuple(level.name for level in self.levels)
 
-    @property
-    def settings(self) -> tuple[str, str]:
-        prefix = self.setting or self.name
-        return f"{prefix}_{self.agree}", f"{prefix}_{self.disagree}"
+
+_UNKNOWN = Level("unknown", shown=False)
+
+
+def _equality(
+    prefix: str, agree: float, disagree: float, words: tuple[str, str] = ("equal", "differs")
+) -> tuple[Level, ...]:
+    return (
+        _UNKNOWN,
+        Level(words[0], agree, f"{prefix}_{words[0]}"),
+        Level(words[1], disagree, f"{prefix}_{words[1]}"),
+    )
 
 
 COMPARISONS: tuple[Comparison, ...] = (
@@ -56,32 +75,69 @@ COMPARISONS: tuple[Comparison, ...] = (
         "series",
         "title",
         "series",
-        (0.0, -30.0),
-        "Numbers in the titles (Part I / II): same or differs",
-        agree="same",
-        unknown=None,
+        (_UNKNOWN, Level("same"), Level("differs", -30.0, "series_differs")),
+        "Numbers in the titles (Part I / II, Beginners1 / Beginners2, 101 / 102): same or differs",
     ),
     Comparison(
-        "url", "url", "url", (12.0, -1.0), "Normalised page URLs: equal, differs or unknown"
+        "code",
+        "title",
+        "course_code",
+        _equality("code", 2.0, -12.0),
+        "Course codes written with the titles (CS101 / CS102): equal, differs or unknown",
     ),
-    Comparison("ects", "ects", "number", (2.0, -30.0), "ECTS: equal, differs or unknown"),
-    Comparison("eqf", "eqf_level", "number", (1.0, -12.0), "EQF level: equal, differs or unknown"),
+    Comparison(
+        "url",
+        "url",
+        "url",
+        (
+            _UNKNOWN,
+            Level("equal", 14.0, "url_equal"),
+            Level("same host, other page", -4.0, "url_same_host"),
+            Level("differs", -1.0, "url_differs"),
+        ),
+        "Normalised page URLs: equal, another page on the same host, differs, or unknown",
+    ),
+    Comparison(
+        "ects",
+        "ects",
+        "credits",
+        _equality("ects", 2.0, -30.0),
+        "ECTS as stated: equal, differs or unknown (ECTS derived from hours are not compared)",
+    ),
+    Comparison(
+        "eqf",
+        "eqf_level",
+        "number",
+        _equality("eqf", 1.0, -12.0),
+        "EQF level: equal, differs or unknown",
+    ),
     Comparison(
         "languages",
         "languages",
         "languages",
-        (1.0, -10.0),
+        _equality("languages", 1.0, -10.0, ("overlap", "disjoint")),
         "Languages: overlap, disjoint or unknown",
-        agree="overlap",
-        disagree="disjoint",
     ),
     Comparison(
         "isced_f",
         "isced_f_code",
         "code",
-        (1.0, -2.0),
+        _equality("isced", 1.0, -2.0),
         "ISCED-F code: equal, differs or unknown",
-        setting="isced",
+    ),
+    Comparison(
+        "source",
+        "source_id",
+        "source",
+        (
+            _UNKNOWN,
+            Level("other sources", shown=False),
+            Level("same source", -20.0, "same_source"),
+            Level("same source, same page"),
+            Level("same source, identical records"),
+        ),
+        "Two records of one feed with different ids describe different offerings unless they "
+        "give the same page or are identical but for their ids",
     ),
 )
 
@@ -94,6 +150,7 @@ TITLE_LEVELS = (
     "different, a word differs",
     "similar, a word differs",
     "very similar, a word differs",
+    "one is the other's main title (the other adds a subtitle)",
 )
 
 
@@ -120,6 +177,11 @@ class _MatchSettingsBase(BaseModel):
     title_close: float = 3.0
     title_close_similarity: float = Field(default=85.0, ge=0, le=100)
     title_far: float = -12.0
+    title_main: float = Field(
+        default=3.0,
+        description="one title is the other's main title, before a colon or dash (a copy that "
+        "drops the subtitle)",
+    )
     word_differs: float = Field(
         default=-10.0, description="a word of one title has no close counterpart in the other"
     )
@@ -134,10 +196,12 @@ class _MatchSettingsBase(BaseModel):
         default=200, ge=2, description="a blocking key shared by more records is not used"
     )
 
-    def weights(self, comparison: Comparison) -> tuple[float, float, float]:
-        """The weights of levels 0 (unknown), 1 (agree) and 2 (disagree) of `comparison`."""
-        agree, disagree = comparison.settings
-        return 0.0, getattr(self, agree), getattr(self, disagree)
+    def weights(self, comparison: Comparison) -> tuple[float, ...]:
+        """The weight of each level of `comparison`, as the registry sets them."""
+        return tuple(
+            getattr(self, level.setting) if level.setting else level.weight
+            for level in comparison.levels
+        )
 
 
 MatchSettings = create_model(
@@ -145,8 +209,9 @@ MatchSettings = create_model(
     __base__=_MatchSettingsBase,
     __doc__=_MatchSettingsBase.__doc__,
     **{
-        setting: (float, Field(default=weight, description=f"{c.name} {level}"))
+        level.setting: (float, Field(default=level.weight, description=f"{c.name}: {level.name}"))
         for c in COMPARISONS
-        for setting, weight, level in zip(c.settings, c.weights, (c.agree, c.disagree), strict=True)
+        for level in c.levels
+        if level.setting
     },
 )

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from schemas.canonical import MAPPABLE_FIELDS, REQUIRED_SOURCE_FIELDS, is_http_url
+from schemas.canonical import MAPPABLE_FIELDS, REQUIRED_SOURCE_FIELDS, SCALAR_FIELDS, is_http_url
 from schemas.formats import PROFILE_FORMATS, PROFILE_KNOWS, FeedFormat
 from schemas.matching import MatchSettings
 
@@ -119,11 +119,72 @@ class Provider(_Strict):
 
 
 class Auth(_Strict):
-    """A secret header read from the environment at fetch time; the registry never holds it."""
+    """A secret read from the environment at fetch time (the registry never holds it), sent as
+    a header or a query parameter, and only to the origin (scheme, host, port) of the source's
+    `url`: never to another host a redirect, a next link or the cache names."""
 
-    header: str = Field(min_length=1)
+    header: str | None = Field(default=None, min_length=1)
+    query: str | None = Field(default=None, min_length=1, pattern=r"^[A-Za-z0-9_.\-\[\]]+$")
     env: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     prefix: str = ""
+
+    @model_validator(mode="after")
+    def _header_or_query(self) -> Auth:
+        if (self.header is None) == (self.query is None):
+            raise ValueError("give one of `header` (a header name) or `query` (a parameter name)")
+        if self.prefix and self.query is not None:
+            raise ValueError("`prefix` goes with `header` only")
+        return self
+
+
+class SpeaksFor(_Strict):
+    """Whose offerings a source may publish besides its own provider's: an aggregator (a
+    national register, a MOOC platform) names the registered providers, the countries, or
+    `any: true`. A record naming a provider its source may not speak for is rejected."""
+
+    providers: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    any: bool = False
+
+    @field_validator("countries")
+    @classmethod
+    def _iso_countries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        codes = [iso_country(v) for v in value]
+        unknown = [v for v, code in zip(value, codes, strict=True) if code is None]
+        if unknown:
+            raise ValueError(f"{unknown} are not ISO 3166-1 country codes or names")
+        return tuple(c for c in codes if c is not None)
+
+
+class SourceLimits(_Strict):
+    """One source's budget; a key left out takes the registry's `limits`."""
+
+    source_seconds: float | None = Field(default=None, gt=0)
+    source_bytes: int | None = Field(default=None, ge=1)
+    max_records: int | None = Field(default=None, ge=1)
+
+
+class Limits(_Strict):
+    """Budgets of a run (registry key `limits`): a source that exceeds one fails and keeps its
+    last good records; the other sources are read and published as usual."""
+
+    run_seconds: float = Field(
+        default=3 * 3600.0,
+        gt=0,
+        description="reading all sources; a source still reading (or not started) then fails",
+    )
+    source_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="one source: every page, redirect, retry and wait, connecting included",
+    )
+    source_bytes: int = Field(
+        default=256 * 1024 * 1024, ge=1, description="bytes one source may send, decompressed"
+    )
+    max_records: int = Field(default=200_000, ge=1, description="records one source may send")
+
+
+_ORIGIN = re.compile(r"^https?://(?:\[[0-9A-Fa-f:.]+\]|[^/\s:@?#\[\]]+)(?::\d{1,5})?/?$")
 
 
 class SourceOptions(_Strict):
@@ -139,6 +200,18 @@ class SourceOptions(_Strict):
     #: Standard profiles: the language whose text is taken where a field is multilingual
     #: (else English, else the first language the document gives).
     language: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+    #: What to do where a record gives several values for a single-valued field: `first`
+    #: takes the first, `join` joins them with '; '. Otherwise the value is dropped (a
+    #: warning naming the values): the agency chooses, the pipeline does not guess.
+    several_values: dict[str, Literal["first", "join"]] = {}
+
+    @field_validator("several_values")
+    @classmethod
+    def _single_valued_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        wrong = sorted(f for f in value if f not in SCALAR_FIELDS)
+        if wrong:
+            raise ValueError(f"{wrong} are not single-valued canonical fields")
+        return value
 
     @field_validator("delimiter")
     @classmethod
@@ -189,6 +262,19 @@ class Source(_Strict):
     #: the map go through the normal normalisation.
     values: dict[str, dict[str, str]] = {}
     auth: Auth | None = None
+    #: Internal origins (`http://10.0.0.5:8080`) this source's redirects and next links may
+    #: reach; its own url's origin always may. Every other internal address is refused.
+    internal_origins: tuple[str, ...] = ()
+    speaks_for: SpeaksFor = SpeaksFor()
+    limits: SourceLimits = SourceLimits()
+
+    @field_validator("internal_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [v for v in value if not _ORIGIN.match(v)]
+        if bad:
+            raise ValueError(f"{bad} are not origins (http(s)://host[:port], without a path)")
+        return value
 
     @property
     def paths(self) -> dict[str, str]:
@@ -332,11 +418,21 @@ class Registry(_Strict):
     matching: MatchSettings = MatchSettings()
     history: HistorySettings = HistorySettings()
     health: HealthSettings = HealthSettings()
+    limits: Limits = Limits()
     base_dir: Path = Path(".")
 
     @property
     def providers_by_id(self) -> dict[str, Provider]:
         return {p.id: p for p in self.providers}
+
+    def source_limits(self, source: Source) -> SourceLimits:
+        """The source's budget: its own `limits`, each key it leaves out from the registry's."""
+        own, default = source.limits, self.limits
+        return SourceLimits(
+            source_seconds=own.source_seconds or default.source_seconds,
+            source_bytes=own.source_bytes or default.source_bytes,
+            max_records=own.max_records or default.max_records,
+        )
 
     def resolve_location(self, url: str) -> str:
         """An http(s) URL as it is; a path relative to the registry file made absolute."""
@@ -389,6 +485,13 @@ def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
             problems.append(
                 f"source {source.get('id')!r}: key 'provider': {provider!r} is not a registered provider"
             )
+        speaks_for = source.get("speaks_for")
+        named = speaks_for.get("providers") if isinstance(speaks_for, dict) else None
+        for other in named if isinstance(named, list) else []:
+            if other not in provider_ids:
+                problems.append(
+                    f"source {source.get('id')!r}: key 'speaks_for.providers': {other!r} is not a registered provider"
+                )
         url = source.get("url")
         if isinstance(url, str) and _SCHEME.match(url) and not is_http_url(url):
             problems.append(

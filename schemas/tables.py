@@ -132,6 +132,11 @@ REJECTS = Table(
             "error: the record was rejected; warning: the value was set to null and the record "
             "kept (schemas/problems.py says which problems cost what)",
         ),
+        _c(
+            "record_id_from",
+            pa.string(),
+            "For a feed that gives no record ids: the fields the record's id was derived from",
+        ),
     ),
 )
 FEED_STATUS = Table(

@@ -30,16 +30,20 @@ from werkzeug import Request, Response
 
 from connectors.cache import FeedCache
 from connectors.http import (
+    Access,
+    Credentials,
     FeedClient,
     FeedError,
     FetchLimits,
     RetryPolicy,
     Validators,
-    auth_headers,
+    credentials_from_env,
     join_location,
+    origin_of,
 )
 from pipelines.reading.registry import parse_registry
 from pipelines.reading.sources import read_sources
+from schemas.registry import Auth
 
 FAST = FetchLimits(connect_timeout=2, read_timeout=5, total_seconds=30)
 
@@ -95,6 +99,16 @@ def other_host(url: str) -> str:
 
 def headers_seen(server: HTTPServer, name: str) -> list[str | None]:
     return [request.headers.get(name) for request, _ in server.log]
+
+
+def keyed(url: str, headers: dict[str, str], also: tuple[str, ...] = ()) -> Access:
+    """The access of a source registered at `url` with secret `headers`; `also` are the
+    origins its registry entry lists in internal_origins (the tests' other local servers)."""
+    return Access(
+        origin_of(url),
+        internal_origins=frozenset(origin_of(u) for u in also),
+        credentials=Credentials(headers=headers),
+    )
 
 
 # ------------------------------------------------------------------------------------ plain fetch
@@ -365,7 +379,8 @@ def test_auth_header_kept_on_same_host_redirect(httpserver, client):
         "", status=302, headers={"Location": "/target"}
     )
     httpserver.expect_request("/target").respond_with_data("here")
-    client.fetch(httpserver.url_for("/start"), headers={"X-Api-Key": "s3cret"})
+    start = httpserver.url_for("/start")
+    client.fetch(start, access=keyed(start, {"X-Api-Key": "s3cret"}))
     assert headers_seen(httpserver, "X-Api-Key") == ["s3cret", "s3cret"]
 
 
@@ -377,9 +392,8 @@ def test_auth_header_not_forwarded_to_another_host(httpserver, client):
         "", status=302, headers={"Location": target}
     )
     httpserver.expect_request("/target").respond_with_data("elsewhere")
-    document = client.fetch(
-        start, Validators(etag='"e1"'), headers={"X-Api-Key": "s3cret", "Authorization": "t0ken"}
-    )
+    secrets = {"X-Api-Key": "s3cret", "Authorization": "t0ken"}
+    document = client.fetch(start, Validators(etag='"e1"'), keyed(start, secrets, also=(target,)))
     assert document.body == b"elsewhere"
     assert document.location == target
     assert [request.path for request, _ in httpserver.log] == ["/start", "/target"]
@@ -461,32 +475,32 @@ def both_schemes(_tls_files):
     server = _OnePortBothSchemes(tls)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
-    session = requests.Session()
-    session.verify = str(cert)
     try:
-        yield server, f"localhost:{server.server_address[1]}", session
+        yield server, f"localhost:{server.server_address[1]}", str(cert)
     finally:
-        session.close()
         server.shutdown()
         server.server_close()
         thread.join(5)
 
 
 def test_auth_header_not_sent_in_clear_after_https_to_http_redirect(both_schemes, make_client):
-    server, hostport, session = both_schemes
+    server, hostport, cert = both_schemes
     server.redirects[("https", "/start")] = f"http://{hostport}/target"
-    client = make_client(session=session)
-    document = client.fetch(f"https://{hostport}/start", headers={"X-Api-Key": "s3cret"})
+    client = make_client(verify=cert)
+    start, target = f"https://{hostport}/start", f"http://{hostport}/target"
+    document = client.fetch(start, access=keyed(start, {"X-Api-Key": "s3cret"}, also=(target,)))
     assert document.body == b"feed"
     assert server.seen == [("https", "/start", "s3cret"), ("http", "/target", None)]
 
 
-def test_auth_header_kept_on_http_to_https_upgrade(both_schemes, make_client):
-    server, hostport, session = both_schemes
+def test_auth_header_only_to_the_exact_origin_not_on_an_upgrade_either(both_schemes, make_client):
+    """The registered origin is scheme, host and port: http://h:p is not https://h:p."""
+    server, hostport, cert = both_schemes
     server.redirects[("http", "/start")] = f"https://{hostport}/target"
-    client = make_client(session=session)
-    client.fetch(f"http://{hostport}/start", headers={"X-Api-Key": "s3cret"})
-    assert server.seen == [("http", "/start", "s3cret"), ("https", "/target", "s3cret")]
+    client = make_client(verify=cert)
+    start, target = f"http://{hostport}/start", f"https://{hostport}/target"
+    client.fetch(start, access=keyed(start, {"X-Api-Key": "s3cret"}, also=(target,)))
+    assert server.seen == [("http", "/start", "s3cret"), ("https", "/target", None)]
 
 
 def test_unsupported_scheme_is_refused(client):
@@ -499,10 +513,13 @@ def test_unsupported_scheme_is_refused(client):
 
 def test_auth_headers_read_the_secret_from_the_environment(monkeypatch):
     monkeypatch.setenv("CATALOGUE_TEST_KEY", "s3cret-value")
-    assert auth_headers("X-Api-Key", "CATALOGUE_TEST_KEY") == {"X-Api-Key": "s3cret-value"}
-    assert auth_headers("Authorization", "CATALOGUE_TEST_KEY", prefix="Bearer") == {
-        "Authorization": "Bearer s3cret-value"
-    }
+    header = Auth(header="X-Api-Key", env="CATALOGUE_TEST_KEY")
+    assert credentials_from_env(header).headers == {"X-Api-Key": "s3cret-value"}
+    bearer = Auth(header="Authorization", env="CATALOGUE_TEST_KEY", prefix="Bearer")
+    assert credentials_from_env(bearer).headers == {"Authorization": "Bearer s3cret-value"}
+    assert "s3cret-value" in credentials_from_env(bearer).secrets
+    query = Auth(query="api_key", env="CATALOGUE_TEST_KEY")
+    assert credentials_from_env(query).query == ("api_key", "s3cret-value")
 
 
 @pytest.mark.parametrize("value", [None, ""])
@@ -513,7 +530,7 @@ def test_auth_headers_missing_variable(monkeypatch, value):
     else:
         monkeypatch.setenv("CATALOGUE_TEST_KEY", value)
     with pytest.raises(FeedError) as raised:
-        auth_headers("X-Api-Key", "CATALOGUE_TEST_KEY")
+        credentials_from_env(Auth(header="X-Api-Key", env="CATALOGUE_TEST_KEY"))
     message = str(raised.value)
     assert "CATALOGUE_TEST_KEY" in message and "X-Api-Key" in message
     assert "s3cret" not in message
@@ -522,10 +539,10 @@ def test_auth_headers_missing_variable(monkeypatch, value):
 def test_secret_never_appears_in_http_errors(httpserver, client, monkeypatch):
     monkeypatch.setenv("CATALOGUE_TEST_KEY", "s3cret-value")
     httpserver.expect_request("/feed").respond_with_data("denied", status=401)
+    url = httpserver.url_for("/feed")
+    credentials = credentials_from_env(Auth(header="X-Api-Key", env="CATALOGUE_TEST_KEY"))
     with pytest.raises(FeedError) as raised:
-        client.fetch(
-            httpserver.url_for("/feed"), headers=auth_headers("X-Api-Key", "CATALOGUE_TEST_KEY")
-        )
+        client.fetch(url, access=Access(origin_of(url), credentials=credentials))
     assert "HTTP 401" in str(raised.value)
     assert "s3cret" not in str(raised.value)
     assert headers_seen(httpserver, "X-Api-Key") == ["s3cret-value"]

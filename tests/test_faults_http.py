@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-import select
 import socket
-import socketserver
 import struct
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +23,7 @@ from pathlib import Path
 import pytest
 import requests
 from pytest_httpserver import HTTPServer
+from support.servers import RawServer, http_head
 from werkzeug import Request, Response
 
 from connectors.cache import FeedCache
@@ -91,66 +89,6 @@ XHTML_PAGE = b"""<?xml version="1.0" encoding="utf-8"?>
 
 
 # ------------------------------------------------------------------------------ the raw server
-
-
-def http_head(content_length: int | None, content_type: str | None = "application/json") -> bytes:
-    lines = ["HTTP/1.1 200 OK", "Connection: close"]
-    if content_type:
-        lines.append(f"Content-Type: {content_type}")
-    if content_length is not None:
-        lines.append(f"Content-Length: {content_length}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode()
-
-
-class RawServer(socketserver.ThreadingTCPServer):
-    """Answers each path with a behaviour written on the socket itself. Handler threads are
-    joined by server_close(); `stop` ends every wait at once."""
-
-    allow_reuse_address = True
-    daemon_threads = False
-    block_on_close = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _RawHandler)
-        self.stop = threading.Event()
-        self.routes: dict[str, Callable[[socket.socket, RawServer], None]] = {}
-        self.hits: Counter[str] = Counter()
-        self.sent: Counter[str] = Counter()  # body bytes the trickle managed to send
-        self.lock = threading.Lock()
-
-    def route(self, path: str, behaviour: Callable[[socket.socket, RawServer], None]) -> str:
-        self.routes[path] = behaviour
-        return f"http://127.0.0.1:{self.server_address[1]}{path}"
-
-    def client_gone(self, conn: socket.socket, seconds: float) -> None:
-        """Wait until the client closes the connection (or `seconds`, or the test ends)."""
-        until = time.monotonic() + seconds
-        while not self.stop.is_set() and time.monotonic() < until:
-            readable, _, _ = select.select([conn], [], [], 0.05)
-            if readable:
-                try:
-                    if not conn.recv(4096):
-                        return
-                except OSError:
-                    return
-
-
-class _RawHandler(socketserver.BaseRequestHandler):
-    server: RawServer
-
-    def handle(self) -> None:
-        conn = self.request
-        conn.settimeout(5)
-        head = b""
-        while b"\r\n\r\n" not in head:
-            data = conn.recv(4096)
-            if not data:
-                return
-            head += data
-        path = head.split(b" ", 2)[1].decode()
-        with self.server.lock:
-            self.server.hits[path] += 1
-        self.server.routes[path](conn, self.server)
 
 
 def reset_mid_body(conn: socket.socket, server: RawServer) -> None:
@@ -524,13 +462,13 @@ FAULTS = [
     Fault(
         "not-found",
         web_json("/404/feed.json", Response("no such feed", status=404)),
-        error=r"/404/feed.json: HTTP 404 NOT FOUND$",
+        error=r"/404/feed.json: HTTP 404 Not Found$",
         check=hits_and_waits("/404/feed.json", hits=1, waits=0),
     ),
     Fault(
         "gone",
         web_json("/410/feed.json", Response("withdrawn", status=410)),
-        error=r"/410/feed.json: HTTP 410 GONE$",
+        error=r"/410/feed.json: HTTP 410 Gone$",
         check=hits_and_waits("/410/feed.json", hits=1, waits=0),
     ),
     Fault(
@@ -564,24 +502,24 @@ FAULTS = [
     Fault(
         "html-login-page",
         web_json("/login/feed.json", Response(LOGIN_PAGE, content_type="text/html")),
-        error=r"/login/feed.json: got an HTML page titled 'Sign in \| Campus Portal', "
+        error=r"/login/feed.json: got an HTML page, "
         r"not a JSON feed$",
         check=hits_and_waits("/login/feed.json", hits=1, waits=0),
     ),
     Fault(
         "html-error-page-as-json",
         web_json("/error-page/feed.json", Response(ERROR_PAGE, content_type="application/json")),
-        error=r"/error-page/feed.json: got an HTML page titled '502 Bad Gateway', not a JSON feed$",
+        error=r"/error-page/feed.json: got an HTML page, not a JSON feed$",
     ),
     Fault(
         "xhtml-instead-of-xml",
         serve_xhtml,
-        error=r"/xhtml/feed.xml: got an HTML page titled 'Down for maintenance', not an XML feed$",
+        error=r"/xhtml/feed.xml: got an HTML page, not an XML feed$",
     ),
     Fault(
         "html-on-page-2",
         serve_html_on_page_2,
-        error=r"/paged/p2.json: got an HTML page titled 'Sign in \| Campus Portal', "
+        error=r"/paged/p2.json: got an HTML page, "
         r"not a JSON feed$",
     ),
     Fault(
@@ -705,7 +643,8 @@ def test_html_page_after_a_good_run_keeps_the_last_good_records(env):
     check_good(second)
     portal = second["portal"]
     assert portal.status == "failed"
-    assert "got an HTML page titled 'Sign in | Campus Portal', not a JSON feed" in portal.error
+    assert "got an HTML page, not a JSON feed" in portal.error
+    assert "Campus Portal" not in portal.error  # nothing the server sent is quoted
     assert portal.stale and portal.records_read == 0
     assert list(portal.records["title"]) == ["Course L0", "Course L1"]  # the last good ones
 
@@ -713,10 +652,10 @@ def test_html_page_after_a_good_run_keeps_the_last_good_records(env):
 @pytest.mark.parametrize(
     ("body", "content_type", "feed_format", "expected"),
     [
-        (LOGIN_PAGE, "text/html", "json", "an HTML page titled 'Sign in | Campus Portal'"),
-        (LOGIN_PAGE, None, "csv", "an HTML page titled 'Sign in | Campus Portal'"),
-        (ERROR_PAGE, "application/json", "json", "an HTML page titled '502 Bad Gateway'"),
-        (XHTML_PAGE, "application/xml", "xml", "an HTML page titled 'Down for maintenance'"),
+        (LOGIN_PAGE, "text/html", "json", "an HTML page"),
+        (LOGIN_PAGE, None, "csv", "an HTML page"),
+        (ERROR_PAGE, "application/json", "json", "an HTML page"),
+        (XHTML_PAGE, "application/xml", "xml", "an HTML page"),
         (
             b'<?xml version="1.0"?><h:html xmlns:h="http://www.w3.org/1999/xhtml"/>',
             None,

@@ -45,12 +45,20 @@ REGISTRY = {
         {"id": "fr-mooc", "name": "MOOC Platform", "country": "FR"},
     ],
     "sources": [
-        {"id": s, "provider": p, "url": f"{s}.json", "format": "json", "mapping": {"title": "t"}}
-        for s, p in (
-            ("delft", "nl-tudelft"),
-            ("tum", "de-tum"),
-            ("register", "nl-register"),
-            ("mooc", "fr-mooc"),
+        {
+            "id": s,
+            "provider": p,
+            "url": f"{s}.json",
+            "format": "json",
+            "mapping": {"title": "t"},
+            **({"speaks_for": {"any": True}} if aggregator else {}),
+        }
+        for s, p, aggregator in (
+            ("delft", "nl-tudelft", False),
+            ("tum", "de-tum", False),
+            ("register", "nl-register", True),  # aggregators: may publish for anyone
+            ("mooc", "fr-mooc", True),
+            ("portal", "nl-register", True),
         )
     ],
 }
@@ -418,9 +426,9 @@ def test_ids_survive_a_title_edit_and_a_new_source():
     wind_id = first.lineage.set_index("source_record_id").loc["D1", "credential_id"]
     edited = feeds()
     edited[0].records.loc[0, "title"] = "Offshore Wind Energy Systems"
-    edited.append(
+    edited.append(  # a new aggregator (a provider's feed may not speak for another)
         read(
-            "tum",
+            "portal",
             [
                 {
                     "source_record_id": "T9",
@@ -638,3 +646,72 @@ def test_a_feed_without_ids_keeps_its_record_ids_when_a_description_or_price_cha
     twins = ids('[{"t": "Wind", "d": "one", "e": "5"}, {"t": "Wind", "d": "two", "e": "5"}]')
     assert len(set(twins)) == 2  # alike in every identifying field: the rest tells them apart
     assert ids('[{"t": "Wind", "d": "a", "e": "10"}]') != before[:1]
+
+
+# --- the word check, column-wise, against its definition ----------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from rapidfuzz import fuzz  # noqa: E402
+
+from pipelines.dedup.titles import FILLER_WORDS, words_without_counterpart  # noqa: E402
+
+
+def _counterpart(word: str, others: set[str]) -> bool:
+    """The definition: the same word, a typo of it (ratio >= 75), an abbreviation or a part."""
+    return word in others or any(
+        fuzz.ratio(word, other) >= 75
+        or (min(len(word), len(other)) >= 3 and (word.startswith(other) or other.startswith(word)))
+        or (min(len(word), len(other)) >= 4 and (word in other or other in word))
+        for other in others
+    )
+
+
+def _word_differs(a: str, b: str) -> bool:
+    words_a, words_b = set(a.split()) - FILLER_WORDS, set(b.split()) - FILLER_WORDS
+    return any(not _counterpart(w, words_b) for w in words_a - words_b) or any(
+        not _counterpart(w, words_a) for w in words_b - words_a
+    )
+
+
+_WORDS = st.sampled_from(
+    [
+        "data",
+        "science",
+        "python",
+        "r",
+        "for",
+        "beginners",
+        "advanced",
+        "intro",
+        "introduction",
+        "to",
+        "management",
+        "mgmt",
+        "admin",
+        "administration",
+        "zert",
+        "kurs",
+        "zertifikatskurs",
+        "water",
+        "urban",
+        "energy",
+        "solar",
+        "1",
+        "2",
+        "part",
+        "of",
+        "the",
+        "y",
+    ]
+)
+_TITLES = st.lists(_WORDS, max_size=6).map(" ".join)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.lists(st.tuples(_TITLES, _TITLES), min_size=1, max_size=30))
+def test_the_word_check_column_wise_is_its_definition(pairs):
+    left = np.array([a for a, _ in pairs], dtype=object)
+    right = np.array([b for _, b in pairs], dtype=object)
+    expected = [_word_differs(a, b) for a, b in pairs]
+    assert words_without_counterpart(left, right).tolist() == expected

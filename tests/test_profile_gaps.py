@@ -237,7 +237,11 @@ def _achievement(identifier: str, **extra) -> dict:
         "name": "Circular Design",
         "description": "Design products for disassembly.",
         "criteria": {"narrative": "Submit a design."},
-        "creator": {"id": "https://hr.example.nl", "type": ["Profile"], "name": "Hogeschool X"},
+        "creator": {
+            "id": "https://hr.example.nl",
+            "type": ["Profile"],
+            "name": "Rotterdam University of Applied Sciences",  # the source's own provider
+        },
         **extra,
     }
 

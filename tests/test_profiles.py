@@ -961,13 +961,12 @@ SAMPLE_EXPECTED = {
     "elm-v3/loq.xml": {
         "format": "elm",
         "provider": {"id": "loq-org", "name": "HB-QzqZddn66D_SBl3gVv20WiJ", "country": "DE"},
-        # machine-generated test values: these are the document's, rightly refused
+        # machine-generated test values: these are the document's, rightly refused (its
+        # language URIs SQO and SJB are real ISO 639-3 codes: Sorkhei, Sajau Basap)
         "rejects": {
             ("http://LOP-01", "ects", "not a number"),
             ("http://LOP-01", "end_date", "end date before start date"),
-            ("http://LOP-01", "languages", "unknown language"),
             ("http://LOP-02", "ects", "not a number"),
-            ("http://LOP-02", "languages", "unknown language"),
             ("http://LOP-02", "price_amount", "price must be >= 0"),
         },
         "records": {
@@ -993,6 +992,7 @@ SAMPLE_EXPECTED = {
                 "end_date": "2023-11-01",
                 "price_amount": 1378413989.154,
                 "price_currency": "XXX",
+                "languages": ["sqo", "sjb"],
             },
             "http://LOP-02": {
                 "title": "gd0N0",
@@ -1015,6 +1015,7 @@ SAMPLE_EXPECTED = {
                 "end_date": "2023-03-27",
                 "price_amount": -782806104.573,
                 "price_currency": "VND",
+                "languages": ["sqo", "sjb"],
             },
         },
         "learner": (),

@@ -97,7 +97,7 @@ EXPECTED_MERGES = {
     frozenset({("nl-tudelft-xml", "TUD-MC-2026-107"), ("nl-mc-register-json", "NLMC-2026-0013")}),
     frozenset({("nl-wur-csv", "WUR-MC-FOOD-01"), ("nl-mc-register-json", "NLMC-2026-0021")}),
     frozenset({("nl-wur-csv", "WUR-MC-PLNT-02"), ("nl-mc-register-json", "NLMC-2026-0022")}),
-    frozenset(  # two presentations of one XCRI-CAP course
+    frozenset(  # two presentations of one XCRI-CAP course: one title, one course page
         {
             ("gb-kelpie-xcri", "http://www.kelpie.example.ac.uk/courses/RENEW-HEAT/2027-02"),
             ("gb-kelpie-xcri", "http://www.kelpie.example.ac.uk/courses/RENEW-HEAT/2027-09"),

@@ -380,7 +380,7 @@ def test_html_page_instead_of_feed_fails_with_its_url(httpserver, capsys):
         capsys,
     )
     assert status == 1
-    assert f"CANNOT CHECK: {url}: got an HTML page titled 'Sign in', not a JSON feed" in out
+    assert f"CANNOT CHECK: {url}: got an HTML page, not a JSON feed" in out
 
 
 def test_unreachable_url_fails_with_its_url():

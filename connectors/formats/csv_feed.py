@@ -8,7 +8,7 @@ import io
 import pyarrow as pa
 import pyarrow.csv as pv
 
-from connectors.formats.documents import FeedFormatError
+from connectors.formats.documents import FeedFormatError, check_record_count
 from schemas.reads import ParsedFeed, RowProblem
 
 
@@ -40,32 +40,41 @@ def _undecodable(body: bytes, encoding: str) -> str | None:
     return None
 
 
+def _wanted_columns(names: list[str], fields: list[str] | None, encoding: str) -> list[str]:
+    """The columns to read; the header must name each once. Errors say what is wrong without
+    quoting the header: it is the server's content (the registry's names are quoted)."""
+    if not names:
+        raise FeedFormatError("no header row")
+    repeated = len(names) - len(set(names))
+    if repeated:
+        raise FeedFormatError(f"{repeated} column name(s) repeated in the header")
+    wanted = list(dict.fromkeys(fields)) if fields is not None else names
+    absent = [f for f in wanted if f not in names]
+    if absent:
+        raise FeedFormatError(
+            f"column(s) {absent} not in the header (it has {len(names)} columns)"
+            + _encoding_hint(names, encoding)
+        )
+    return wanted
+
+
 def parse_csv_feed(
     body: bytes,
     *,
     delimiter: str = ",",
     encoding: str = "utf-8",
     fields: list[str] | None = None,
+    max_records: int | None = None,
 ) -> ParsedFeed:
     """Parse a CSV document; `fields` are the columns wanted (all when None).
 
-    Rows with the wrong number of fields become `problems`, not a failed feed.
+    Rows with the wrong number of fields become `problems`, not a failed feed. A document of
+    more than `max_records` rows is refused before its rows become Python values.
     """
     if not body.strip():
         return ParsedFeed({name: [] for name in fields or []}, 0)
     names = _header(body, encoding, delimiter)
-    if not names:
-        raise FeedFormatError("no header row")
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise FeedFormatError(f"repeated column name(s) {duplicates} in the header")
-    wanted = list(dict.fromkeys(fields)) if fields is not None else names
-    absent = [f for f in wanted if f not in names]
-    if absent:
-        raise FeedFormatError(
-            f"column(s) {absent} not in the header (columns: {names})"
-            + _encoding_hint(names, encoding)
-        )
+    wanted = _wanted_columns(names, fields, encoding)
 
     bad_rows: list[str] = []
 
@@ -97,6 +106,7 @@ def parse_csv_feed(
         reason = _undecodable(body, encoding) or exc
         raise FeedFormatError(f"not a readable {encoding} CSV document: {reason}") from None
     n = table.num_rows
+    check_record_count(n + len(bad_rows), max_records)
     problems = [RowProblem(n + k, *text.split("\x1f", 1)) for k, text in enumerate(bad_rows)]
     columns = {name: table.column(name).to_pylist() for name in wanted}
     return ParsedFeed(columns, n, problems)

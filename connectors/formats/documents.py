@@ -16,7 +16,43 @@ from lxml import etree
 
 
 class FeedFormatError(ValueError):
-    """The document as a whole cannot be read in its declared format."""
+    """The document as a whole cannot be read in its declared format. The message never
+    quotes the document: a server's content is not repeated in errors."""
+
+
+class TooManyRecords(FeedFormatError):
+    """The document holds more records than its source may send (refused before they are
+    built: a flood of tiny records costs memory out of proportion to its bytes)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} records")
+        self.limit = limit
+
+
+def check_record_count(count: int, limit: int | None) -> None:
+    if limit is not None and count > limit:
+        raise TooManyRecords(limit)
+
+
+#: libxml2 errors whose message holds nothing of the document (others quote its names).
+_MESSAGES_WITHOUT_CONTENT = frozenset(
+    {"ERR_RESOURCE_LIMIT", "ERR_ENTITY_LOOP", "ERR_DOCUMENT_EMPTY", "ERR_DOCUMENT_END"}
+)
+
+
+def xml_syntax_reason(exc: etree.XMLSyntaxError) -> str:
+    """Where an XML document is not well-formed and what kind of error it is, without
+    quoting the document: libxml2's own words only where they hold none of it."""
+    error = exc.error_log.last_error if exc.error_log else None
+    line, column = exc.position if exc.position else (0, 0)
+    where = f"line {line}, column {column}" if line else "at its start"
+    if error is None:
+        return f"not well-formed XML ({where})"
+    if error.type_name in _MESSAGES_WITHOUT_CONTENT:
+        kind = error.message.strip()
+    else:
+        kind = error.type_name.removeprefix("ERR_").replace("_", " ").lower()
+    return f"not well-formed XML ({where}: {kind})"
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -112,7 +148,7 @@ def load_xml(body: bytes) -> etree._Element:
     try:
         root = etree.fromstring(body, parser)
     except etree.XMLSyntaxError as exc:
-        raise FeedFormatError(f"not well-formed XML: {exc}") from None
+        raise FeedFormatError(xml_syntax_reason(exc)) from None
     if root is None:
         raise FeedFormatError("not well-formed XML: no root element")
     refuse_declared_entities(root)

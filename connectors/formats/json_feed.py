@@ -8,6 +8,7 @@ from typing import Any
 from connectors.formats.documents import (
     FeedFormatError,
     RepeatedKeys,
+    check_record_count,
     load_json,
     repeated_key_reason,
     repeated_within,
@@ -95,8 +96,10 @@ def parse_json_feed(
     records: str = "",
     next_path: str | None = None,
     fields: list[str],
+    max_records: int | None = None,
 ) -> ParsedFeed:
-    """Parse a JSON document whose records are at the dotted path `records` ('' = the document)."""
+    """Parse a JSON document whose records are at the dotted path `records` ('' = the document);
+    more than `max_records` of them and it is refused before they become columns."""
     if not body.strip():
         return ParsedFeed({f: [] for f in fields}, 0)
     repeated: list[RepeatedKeys] = []
@@ -107,6 +110,7 @@ def parse_json_feed(
             items = []
         if not isinstance(items, list):
             raise FeedFormatError(f"records path {records or '(document)'!r} is not a list")
+        check_record_count(len(items), max_records)
         next_page = (
             walk(document, split_path(next_path))
             if next_path and isinstance(document, dict)

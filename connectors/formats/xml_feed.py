@@ -10,7 +10,9 @@ from lxml import etree
 from connectors.formats.documents import (
     XML_PARSER_OPTIONS,
     FeedFormatError,
+    check_record_count,
     refuse_declared_entities,
+    xml_syntax_reason,
 )
 from schemas.reads import ParsedFeed
 
@@ -61,8 +63,10 @@ def parse_xml_feed(
     record: str,
     namespaces: dict[str, str] | None = None,
     fields: list[str],
+    max_records: int | None = None,
 ) -> ParsedFeed:
-    """Stream the `record` elements of an XML document and read `fields` from each."""
+    """Stream the `record` elements of an XML document and read `fields` from each (at most
+    `max_records` of them: one more and the document is refused)."""
     namespaces = dict(namespaces or {})
     tag = _qualify(record, namespaces)
     try:
@@ -78,6 +82,7 @@ def parse_xml_feed(
         for _, element in parser:
             if n == 0:  # the DTD, if any, precedes the first record
                 refuse_declared_entities(element)
+            check_record_count(n + 1, max_records)
             for name, path in paths.items():
                 columns[name].append(_collapse(path.values(element)))
             n += 1
@@ -87,7 +92,7 @@ def parse_xml_feed(
         if n == 0 and parser.root is not None:
             refuse_declared_entities(parser.root)
     except etree.XMLSyntaxError as exc:
-        raise FeedFormatError(f"not well-formed XML: {exc}") from None
+        raise FeedFormatError(xml_syntax_reason(exc)) from None
     except SyntaxError as exc:
         raise FeedFormatError(f"bad field path: {exc}") from None
     return ParsedFeed(columns, n)

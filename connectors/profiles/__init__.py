@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from connectors.formats.documents import check_record_count
 from connectors.profiles import elm, moochub, ob3, occapi, ooapi, xcri
 from connectors.profiles.rules import Records, Rule, build_feed
 from schemas.formats import profile_column
@@ -114,12 +115,15 @@ def parse_profile_document(
     fields: list[str],
     preferred_language: str | None = None,
     location: str | None = None,
+    max_records: int | None = None,
 ) -> ParsedFeed:
     """Parse one document of a standard format; `fields` are the profile's columns and any
-    registry paths; `location` (the document's URL) lets a profile compute the next page."""
+    registry paths; `location` (the document's URL) lets a profile compute the next page.
+    More than `max_records` records and the document is refused before they become columns."""
     if not body.strip():
         return ParsedFeed({f: [] for f in dict.fromkeys(fields)}, 0)
     records = PROFILES[profile].read(body, location)
+    check_record_count(len(records.views) + len(records.problems), max_records)
     return build_feed(records, fields, preferred_language)
 
 

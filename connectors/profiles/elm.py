@@ -320,10 +320,7 @@ def _record(node: etree._Element, index: dict[str, etree._Element]) -> dict[str,
 
 def _xml_views(root: etree._Element) -> Records:
     if etree.QName(root).namespace != LOQ_NAMESPACE:
-        raise FeedFormatError(
-            f"root element <{etree.QName(root).localname}> is not in the ELM LOQ namespace"
-            f" {LOQ_NAMESPACE}"
-        )
+        raise FeedFormatError(f"the root element is not in the ELM LOQ namespace {LOQ_NAMESPACE}")
     index = {
         node.get("id"): node
         for container in root

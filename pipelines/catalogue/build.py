@@ -13,6 +13,7 @@ from pipelines.dedup.survivorship import RANK_COLUMNS, RULES_DOC, merge_clusters
 from pipelines.history.history import apply_history
 from pipelines.normalise.providers import ProviderIndex, awarding_provider_ids
 from pipelines.normalise.records import normalise_records
+from pipelines.normalise.voices import may_speak_for
 from pipelines.validation.completeness import completeness
 from pipelines.validation.validate import ValidationResult, problem_counts, validate_records
 from schemas.canonical import COLUMN_NAMES, RECORD_KEYS, REPEAT_OF
@@ -80,7 +81,7 @@ def build_catalogue(
     source_provider = {s.id: s.provider for s in registry.sources}
     own_feed = records["source_id"].map(source_provider) == records["match_provider"]
     ranking = rank_members(records[RANK_COLUMNS], own_feed)
-    rows = merge_clusters(records, ranking)
+    rows = merge_clusters(records, ranking, _speaks_for_row(records, ranking, registry))
     ranked_clusters = records["cluster"].reindex(ranking)
     records["priority"] = ranked_clusters.groupby(ranked_clusters.to_numpy()).cumcount()
     ids, merged = credential_ids(records, previous.get("lineage"))
@@ -116,6 +117,16 @@ def build_catalogue(
     )
 
 
+def _speaks_for_row(records: pd.DataFrame, ranking: pd.Index, registry: Registry) -> pd.Series:
+    """Whether each record's source may speak for the provider of the row it is merged into
+    (the provider of the cluster's best-ranked record): survivorship takes nothing from the
+    others."""
+    best = records.loc[ranking].drop_duplicates("cluster").set_index("cluster")
+    row_provider = records["cluster"].map(best["provider_id"])
+    row_country = records["cluster"].map(best["provider_country"])
+    return may_speak_for(registry, records["source_id"], row_provider, row_country)
+
+
 def _split_repeats(accepted: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The records to deduplicate, and the identical repeats folded into one of them."""
     repeat_of = accepted.get(REPEAT_OF)
@@ -147,8 +158,8 @@ def _evidence(matches: pd.DataFrame) -> pd.Series:
     text = "weight " + matches["weight"].map("{:g}".format) + ": title " + matches["title"]
     for comparison in COMPARISONS:
         level = matches[comparison.name]
-        known = level != "unknown"
-        text = text + ("; " + comparison.name + " " + level).where(known, "")
+        quiet = [lv.name for lv in comparison.levels if not lv.shown]
+        text = text + ("; " + comparison.name + " " + level).where(~level.isin(quiet), "")
     return text
 
 

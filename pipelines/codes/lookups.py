@@ -15,7 +15,10 @@ from pathlib import Path
 
 import langcodes
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pycountry
+from language_data import names as language_names
 
 from schemas.registry import COUNTRY_EXCEPTIONS
 
@@ -139,10 +142,41 @@ def _language(text: str) -> str | None:
         if found is not None and found.language and found.is_valid():
             return _code(found.language)
     name = _LANGUAGE_WORDS.sub("", " ".join(text.split()))
-    try:
-        return _code(langcodes.find(name).language)
-    except LookupError:
-        return None
+    code = _language_named(name)
+    return _code(langcodes.Language.get(code).language) if code else None
+
+
+@cache
+def _language_names() -> tuple[object, dict[str, str]]:
+    """CLDR language names in every language (language_data's trie), and the same names
+    without accents (`francais`) where that is no other language's name."""
+    key = "und/name_to_language"
+    if key not in language_names.TRIES:
+        trie_file = language_names.data_filename(f"trie/{key}.marisa")
+        language_names.TRIES[key] = language_names.load_trie(trie_file)
+    trie = language_names.TRIES[key]
+    names = list(trie)  # a marisa trie iterates over its keys
+    plain = pc.replace_substring_regex(
+        pc.utf8_normalize(pa.array(names, type=pa.string()), form="NFKD"), r"\p{Mn}+", ""
+    ).to_pylist()
+    accented = pd.DataFrame({"name": names, "plain": plain}).query("name != plain")
+    accented["tag"] = [language_names.get_trie_value(trie, n) for n in accented["name"]]
+    tags = accented.groupby("plain")["tag"].agg(set)
+    return trie, {name: next(iter(t)) for name, t in tags.items() if len(t) == 1}
+
+
+def _language_named(name: str) -> str | None:
+    """The tag of the language whose name, in any language, is `name` (with or without its
+    accents), or whose name comes before a parenthesis (`English (UK)`): never a name that
+    merely starts another (`Englishish`), as `langcodes.find` would accept."""
+    trie, folded = _language_names()
+    for candidate in dict.fromkeys((name, name.split("(", 1)[0])):
+        lookup = language_names.normalize_name(candidate)
+        if lookup and lookup in trie:
+            return language_names.get_trie_value(trie, lookup)
+        if lookup and lookup in folded:
+            return folded[lookup]
+    return None
 
 
 def _code(language: str | None) -> str | None:

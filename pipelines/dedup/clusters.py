@@ -1,5 +1,7 @@
-"""Matches joined into clusters (connected components), split where a record without ECTS
-would bridge two volumes."""
+"""Matches joined into clusters. Connected components first (vectorised); a component that
+holds two records of one feed that were not matched to each other, or two ECTS volumes, is
+rebuilt by merging its matches strongest first and skipping a merge that would break either
+rule: a feed lists an offering once, and one micro-credential has one volume."""
 
 from __future__ import annotations
 
@@ -27,38 +29,80 @@ def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndar
         labels = updated
 
 
-def split_volume_conflicts(labels: np.ndarray, ects: np.ndarray, edges: pd.DataFrame) -> np.ndarray:
-    """A record without ECTS can bridge two records of different volumes (5 and 10 ECTS) into one
-    component; such components are split by volume, each record without one joining the volume of
-    its strongest match."""
-    frame = pd.DataFrame({"label": labels, "ects": ects})
-    volumes = frame.dropna().groupby("label")["ects"].nunique()
-    conflicted = volumes.index[volumes > 1]
-    if not len(conflicted):
-        return labels
-    rows = np.flatnonzero(frame["label"].isin(conflicted).to_numpy())
-    labels = labels.copy()
-    with_volume = rows[~np.isnan(ects[rows])]
-    by_volume = (
+def _conflicted(labels: np.ndarray, source: np.ndarray, ects: np.ndarray, edges: pd.DataFrame):
+    """Components holding two ECTS volumes, or two records of one feed that no match joins
+    directly."""
+    members = pd.DataFrame({"label": labels, "source": source, "ects": ects})
+    multi = members[members.groupby("label")["label"].transform("size") > 1]
+    volumes = multi.dropna(subset=["ects"]).groupby("label")["ects"].nunique()
+    per_source = multi.groupby(["label", "source"]).size()
+    same_feed_links = edges[source[edges["left_row"]] == source[edges["right_row"]]]
+    linked = (
         pd.DataFrame(
             {
-                "row": with_volume,
-                "key": list(zip(labels[with_volume], ects[with_volume], strict=True)),
+                "label": labels[same_feed_links["left_row"]],
+                "source": source[same_feed_links["left_row"]],
             }
         )
-        .groupby("key")["row"]
-        .transform("min")
+        .groupby(["label", "source"])
+        .size()
     )
-    labels[with_volume] = by_volume.to_numpy()
-    without = set(rows[np.isnan(ects[rows])].tolist())
-    if without:
-        both = pd.concat(
-            [
-                edges.rename(columns={"left_row": "row", "right_row": "other"}),
-                edges.rename(columns={"right_row": "row", "left_row": "other"}),
-            ]
-        )
-        both = both[both["row"].isin(without) & ~both["other"].isin(without)]
-        best = both.sort_values(["weight", "other"], ascending=[False, True]).drop_duplicates("row")
-        labels[best["row"].to_numpy()] = labels[best["other"].to_numpy()]
+    crowded = per_source[per_source > 1]
+    crowded = crowded[crowded - 1 > linked.reindex(crowded.index).fillna(0)]
+    return set(volumes.index[volumes > 1]) | set(crowded.index.get_level_values("label"))
+
+
+def _greedy(
+    edges: pd.DataFrame, source: np.ndarray, ects: np.ndarray, order: np.ndarray
+) -> dict[int, int]:
+    """Merges of matches, strongest first (ties by the records' keys, so that the order of the
+    feeds does not matter), skipping those that break a rule. Returns each row's root."""
+    left, right = edges["left_row"].to_numpy(), edges["right_row"].to_numpy()
+    ranked = np.lexsort((order[right], order[left], -edges["weight"].to_numpy()))
+    rows = np.unique(np.concatenate([left, right]))
+    parent = {int(r): int(r) for r in rows}
+    feeds = {int(r): {int(source[r])} for r in rows}
+    volumes = {int(r): set() if np.isnan(ects[r]) else {float(ects[r])} for r in rows}
+
+    def root(r: int) -> int:
+        while parent[r] != r:
+            parent[r] = parent[parent[r]]
+            r = parent[r]
+        return r
+
+    for a, b in zip(left[ranked].tolist(), right[ranked].tolist(), strict=True):
+        ra, rb = root(a), root(b)
+        if ra == rb:
+            continue
+        shared = feeds[ra] & feeds[rb]
+        if shared and not (source[a] == source[b] and shared == {int(source[a])}):
+            continue  # a feed lists an offering once: only their direct match may join them
+        if volumes[ra] and volumes[rb] and volumes[ra] != volumes[rb]:
+            continue  # one micro-credential, one volume
+        keep, gone = (ra, rb) if order[ra] <= order[rb] else (rb, ra)
+        parent[gone] = keep
+        feeds[keep] |= feeds.pop(gone)
+        volumes[keep] |= volumes.pop(gone)
+    return {r: root(r) for r in parent}
+
+
+def cluster_matches(
+    n: int, edges: pd.DataFrame, source: np.ndarray, ects: np.ndarray, order: np.ndarray
+) -> np.ndarray:
+    """Cluster label (a member's position) of each record. `edges` are the matched pairs
+    (left_row, right_row, weight); `source` each record's feed code, `ects` its volume (NaN when
+    unknown or derived from hours), `order` its rank by (source, record id) for ties."""
+    left, right = edges["left_row"].to_numpy(), edges["right_row"].to_numpy()
+    labels = connected_components(n, left, right)
+    conflicted = _conflicted(labels, source, ects, edges)
+    if not conflicted:
+        return labels
+    labels = labels.copy()
+    in_conflict = np.isin(labels[left], list(conflicted))
+    roots = _greedy(edges[in_conflict], source, ects, order)
+    first: dict[int, int] = {}
+    for row in sorted(roots):  # each new cluster is named by its smallest member
+        first.setdefault(roots[row], row)
+    for row, r in roots.items():
+        labels[row] = first[r]
     return labels

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.dedup.blocking import candidate_pairs
-from pipelines.dedup.clusters import connected_components, split_volume_conflicts
+from pipelines.dedup.clusters import cluster_matches
 from pipelines.dedup.compare import compare_pairs, describe_evidence
 from pipelines.dedup.keys import match_keys
 from schemas.matching import MatchSettings
@@ -34,23 +34,21 @@ def deduplicate(records: pd.DataFrame, settings: MatchSettings | None = None) ->
 
     `records` needs title, url, ects, eqf_level, languages, isced_f_code, source_id and
     `match_provider` (who awards the credential, resolved to a provider id). The clusters do
-    not depend on the order of the records, except which volume a record without ECTS joins
-    when it matches two volumes equally well.
+    not depend on the order of the records.
     """
     settings = settings or MatchSettings()
     keys = match_keys(records.reset_index(drop=True))
     pairs = candidate_pairs(keys, settings)
     compared = compare_pairs(keys, pairs, settings)
     edges = compared[compared["matched"]]
-    labels = connected_components(
-        len(keys), edges["left_row"].to_numpy(), edges["right_row"].to_numpy()
+    labels = cluster_matches(
+        len(keys),
+        edges,
+        keys["source"].to_numpy(),
+        keys["ects"].to_numpy(),
+        keys["order"].to_numpy(),
     )
-    labels = split_volume_conflicts(labels, keys["ects"].to_numpy(), edges)
-    kept = compared[
-        (compared["weight"] >= min(settings.review_weight, settings.match_weight))
-        | (compared["title_similarity"] >= settings.title_close_similarity)
-    ]
-    kept = describe_evidence(kept).assign(
-        merged=labels[kept["left_row"].to_numpy()] == labels[kept["right_row"].to_numpy()]
+    kept = describe_evidence(compared).assign(
+        merged=labels[compared["left_row"].to_numpy()] == labels[compared["right_row"].to_numpy()]
     )
     return Deduplication(labels, kept.reset_index(drop=True))

@@ -11,9 +11,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.dedup.titles import normalise_titles, replace, series_markers
+from pipelines.dedup.titles import (
+    main_titles,
+    normalise_titles,
+    replace,
+    series_markers,
+    sorted_words,
+    title_codes,
+)
 from pipelines.lib.lists import explode_items
-from schemas.matching import COMPARISONS
+from schemas.canonical import LIST_FIELDS, MAPPABLE_FIELDS
+from schemas.matching import COMPARISONS, Comparison
 
 
 def normalise_urls(urls: pd.Series) -> pd.Series:
@@ -23,7 +31,10 @@ def normalise_urls(urls: pd.Series) -> pd.Series:
     text = pc.utf8_lower(pc.utf8_trim_whitespace(text))
     text = replace(text, r"^https?://(?:www\.)?", "")
     text = replace(text, r"#.*$", "")
-    text = replace(text, r"([?&])(?:utm_[a-z]+|fbclid|gclid|mc_[a-z]+)=[^&]*", r"\1")
+    # tracking and language switches do not make another page
+    text = replace(
+        text, r"([?&])(?:utm_[a-z]+|fbclid|gclid|mc_[a-z]+|lang|language|locale|hl)=[^&]*", r"\1"
+    )
     text = replace(replace(text, r"&&+", "&"), r"\?&", "?")
     text = replace(text, r"[?&]+$", "")
     text = replace(text, r"/+(\?|$)", r"\1")
@@ -53,75 +64,182 @@ def _codes(values: pd.Series | np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Key:
-    """How one kind of key is made from a record's field, when it is missing, and when two
-    records' keys agree."""
+    """A kind of key: `make` gives a record's key columns (by suffix, "" the main one) from its
+    field, `levels` the level code of each pair from both records' key columns and the levels
+    of the comparisons before it."""
 
-    make: Callable[[pd.DataFrame, str, pd.Series], np.ndarray]
-    missing: Callable[[np.ndarray], np.ndarray]
-    agree: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    make: Callable[[pd.DataFrame, str, pd.Series], dict[str, np.ndarray]]
+    levels: Callable[[dict, dict, dict], np.ndarray]
 
 
-def _url_codes(records: pd.DataFrame, field: str, title: pd.Series) -> np.ndarray:
+def _equality(
+    missing: Callable, agree: Callable = np.equal
+) -> Callable[[dict, dict, dict], np.ndarray]:
+    """0 unknown (either missing), 1 agree, 2 disagree."""
+
+    def levels(left: dict, right: dict, earlier: dict) -> np.ndarray:
+        a, b = left[""], right[""]
+        known = ~(missing(a) | missing(b))
+        return np.where(known, np.where(agree(a, b), 1, 2), 0).astype(np.int8)
+
+    return levels
+
+
+def _hosts(url: pd.Series) -> pd.Series:
+    return url.str.extract(r"^([^/?#]+)", expand=False)
+
+
+def _url_keys(records: pd.DataFrame, field: str, title: pd.Series) -> dict[str, np.ndarray]:
     url = normalise_urls(records[field])
-    # A URL shared by several records of one source is a catalogue page, not evidence.
-    shared = url.notna() & pd.DataFrame({"s": records["source_id"], "u": url}).duplicated(
-        ["s", "u"], keep=False
+    # A URL that records of one source with different titles share is a catalogue page, not
+    # evidence; records of one title sharing it are one offering listed twice.
+    pages = pd.DataFrame(
+        {"s": records["source_id"].to_numpy(), "u": url.to_numpy(), "t": title.to_numpy()}
     )
-    return _codes(url.where(~shared, None).to_numpy())
+    titles = pages.groupby(["s", "u"], dropna=True)["t"].transform("nunique")
+    catalogue_page = url.notna().to_numpy() & (titles.fillna(0).to_numpy() > 1)
+    url = url.where(~catalogue_page, None)
+    return {"": _codes(url.to_numpy()), ".host": _codes(_hosts(url).to_numpy())}
 
 
-def _numbers(records: pd.DataFrame, field: str, title: pd.Series) -> np.ndarray:
-    return records[field].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+def _url_levels(left: dict, right: dict, earlier: dict) -> np.ndarray:
+    """0 unknown, 1 the same page, 2 another page on the same host, 3 another host."""
+    known = (left[""] >= 0) & (right[""] >= 0)
+    same_host = left[".host"] == right[".host"]
+    level = np.where(left[""] == right[""], 1, np.where(same_host, 2, 3))
+    return np.where(known, level, 0).astype(np.int8)
 
 
-def _never_missing(values: np.ndarray) -> np.ndarray:
-    return np.zeros(len(values), dtype=bool)
+def _numbers(records: pd.DataFrame, field: str, title: pd.Series) -> dict[str, np.ndarray]:
+    return {"": records[field].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)}
 
 
-def _equal(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    return left == right
+def _credits(records: pd.DataFrame, field: str, title: pd.Series) -> dict[str, np.ndarray]:
+    """ECTS as stated (or converted from national credits): ECTS the pipeline derived from hours
+    depend on a country's hours per credit, so two copies of one course may differ in them."""
+    value = _numbers(records, field, title)[""]
+    origin = records.get(f"{field}_origin")
+    if origin is not None:
+        from_hours = origin.astype("str").str.contains(" hours at ", regex=False).to_numpy()
+        value = np.where(from_hours, np.nan, value)
+    return {"": value}
+
+
+def content_codes(records: pd.DataFrame) -> np.ndarray:
+    """Equal codes for records identical in every field a record can state (their ids,
+    positions and sources aside)."""
+    columns = [c for c in MAPPABLE_FIELDS if c in records and c != "source_record_id"]
+    text = {}
+    for column in columns:
+        values = records[column]
+        if column in LIST_FIELDS:
+            lists = pa.array(
+                values.to_numpy(dtype=object), type=pa.list_(pa.string()), from_pandas=True
+            )
+            values = pd.Series(pc.binary_join(lists, "\x1e").to_numpy(zero_copy_only=False))
+        text[column] = values.astype("object").to_numpy()
+    hashed = pd.util.hash_pandas_object(pd.DataFrame(text), index=False)
+    return _codes(hashed.to_numpy())
+
+
+def _source_keys(records: pd.DataFrame, field: str, title: pd.Series) -> dict[str, np.ndarray]:
+    ids = records.get("source_record_id")
+    return {
+        "": _codes(records[field].to_numpy(dtype=object)),
+        # without ids, every record is its own
+        ".record": np.arange(len(records)) if ids is None else _codes(ids.to_numpy(dtype=object)),
+        ".content": content_codes(records),
+    }
+
+
+def _source_levels(left: dict, right: dict, earlier: dict) -> np.ndarray:
+    """1 other sources; in one source (with different ids): 3 the same page, 4 identical
+    records, else 2 (no strong evidence that they are one offering)."""
+    same = (left[""] == right[""]) & (left[".record"] != right[".record"])
+    page = earlier["url"] == 1
+    identical = left[".content"] == right[".content"]
+    level = np.where(page, 3, np.where(identical, 4, 2))
+    return np.where(same, level, 1).astype(np.int8)
 
 
 KEYS: dict[str, Key] = {
     "code": Key(
-        lambda records, field, title: _codes(records[field].to_numpy(dtype=object)),
-        lambda values: values < 0,
-        _equal,
+        lambda records, field, title: {"": _codes(records[field].to_numpy(dtype=object))},
+        _equality(lambda values: values < 0),
     ),
-    "number": Key(_numbers, np.isnan, _equal),
-    "url": Key(_url_codes, lambda values: values < 0, _equal),
+    "number": Key(_numbers, _equality(np.isnan)),
+    "credits": Key(_credits, _equality(np.isnan)),
+    "url": Key(_url_keys, _url_levels),
+    "course_code": Key(
+        lambda records, field, title: {"": _codes(title_codes(records[field]).to_numpy())},
+        _equality(lambda values: values < 0),
+    ),
     "series": Key(
-        lambda records, field, title: _codes(series_markers(title).to_numpy()),
-        _never_missing,
-        _equal,
+        lambda records, field, title: {"": _codes(series_markers(title).to_numpy())},
+        _equality(lambda values: np.zeros(len(values), dtype=bool)),
     ),
     "languages": Key(
-        lambda records, field, title: _language_masks(records[field]),
-        lambda values: values == 0,
-        lambda left, right: (left & right) > 0,
+        lambda records, field, title: {"": _language_masks(records[field])},
+        _equality(lambda values: values == 0, lambda left, right: (left & right) > 0),
     ),
+    "source": Key(_source_keys, _source_levels),
 }
 
 
+def _record_order(records: pd.DataFrame) -> np.ndarray:
+    """Each record's rank by (source, record id): ties are broken by what records are, not by
+    where they stand in the feeds."""
+    ids = records.get("source_record_id")
+    keys = (
+        records["source_id"].astype("str")
+        + "\x1f"
+        + (
+            ids.astype("str")
+            if ids is not None
+            else pd.Series(np.arange(len(records))).astype("str")
+        )
+    )
+    return keys.rank(method="first").to_numpy(dtype=np.int64)
+
+
 def match_keys(records: pd.DataFrame) -> pd.DataFrame:
-    """What each record is compared and blocked on: its normalised title (text and code), its
-    awarding provider, and one key per declared comparison (named like the comparison)."""
+    """What each record is compared and blocked on: its normalised title (text, code, the code
+    of its main title when it has a subtitle, its words sorted), its awarding provider, and the
+    key columns of each declared comparison (named like it)."""
     title = normalise_titles(records["title"])
+    main = main_titles(records["title"])
+    codes = _codes(pd.concat([title, main], ignore_index=True).to_numpy())  # one numbering
+    words = sorted_words(title)
     keys = pd.DataFrame(
         {
             "row": np.arange(len(records), dtype=np.int64),
             "owner": _codes(records["match_provider"].to_numpy(dtype=object)),
             "title": title.to_numpy(),
-            "title_code": _codes(title.to_numpy()),
+            "title_code": codes[: len(title)],
+            "title_main": np.where(main.notna().to_numpy(), codes[len(title) :], -1),
+            "title_words": words.to_numpy(),
+            "title_length": title.str.len().fillna(0).to_numpy(dtype=np.int64),
+            "words_length": words.str.len().fillna(0).to_numpy(dtype=np.int64),
+            "order": _record_order(records),
         }
     )
     for comparison in COMPARISONS:
-        keys[comparison.name] = KEYS[comparison.key].make(records, comparison.field, title)
+        made = KEYS[comparison.key].make(records, comparison.field, title)
+        for suffix, values in made.items():
+            keys[comparison.name + suffix] = values
     return keys
 
 
-def compare_keys(kind: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Level codes of a comparison: 0 unknown, 1 agree, 2 disagree."""
-    key = KEYS[kind]
-    known = ~(key.missing(left) | key.missing(right))
-    return np.where(known, np.where(key.agree(left, right), 1, 2), 0).astype(np.int8)
+def compare_keys(
+    comparison: Comparison,
+    keys: pd.DataFrame,
+    left_rows: np.ndarray,
+    right_rows: np.ndarray,
+    earlier: dict[str, np.ndarray],
+) -> np.ndarray:
+    """Level codes of `comparison` for each pair (left_rows[i], right_rows[i])."""
+    prefix = comparison.name
+    columns = [c for c in keys.columns if c == prefix or c.startswith(prefix + ".")]
+    left = {c[len(prefix) :]: keys[c].to_numpy()[left_rows] for c in columns}
+    right = {c[len(prefix) :]: keys[c].to_numpy()[right_rows] for c in columns}
+    return KEYS[comparison.key].levels(left, right, earlier)

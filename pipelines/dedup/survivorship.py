@@ -84,12 +84,15 @@ def rank_members(records: pd.DataFrame, own_feed: pd.Series) -> pd.Index:
     ).index
 
 
-def merge_clusters(records: pd.DataFrame, ranking: pd.Index) -> pd.DataFrame:
+def merge_clusters(
+    records: pd.DataFrame, ranking: pd.Index, eligible: pd.Series | None = None
+) -> pd.DataFrame:
     """One row per cluster (indexed by cluster) with every grouped field and `source_count`.
 
     `ranking` is `rank_members` of the records. Single-record clusters, most of the catalogue,
     are copied as they are; for the others only the chosen record's columns of each group are
-    taken.
+    taken. `eligible` (by record, default all) says which records may give a field at all: a
+    record whose source may not speak for the row's provider gives none, whatever its rank.
     """
     sizes = records.groupby("cluster").size()
     size = records["cluster"].map(sizes).to_numpy()
@@ -102,13 +105,18 @@ def merge_clusters(records: pd.DataFrame, ranking: pd.Index) -> pd.DataFrame:
         in_multi = pd.Series(size > 1, index=records.index)
         ranked = multi.loc[ranking[in_multi.reindex(ranking).to_numpy()]]
         clusters = ranked["cluster"].to_numpy()
+        may_give = (
+            np.ones(len(ranked), dtype=bool)
+            if eligible is None
+            else eligible.reindex(ranked.index).fillna(False).to_numpy(dtype=bool)
+        )
         first_of_cluster = pd.unique(clusters)
         merged = {}
         for group in FIELD_GROUPS:
             present = [c for c in group if c in ranked]
             if not present:
                 continue
-            has = _has_value(ranked[present[0]])
+            has = _has_value(ranked[present[0]]) & may_give
             # the first ranked row with the group's key value (without one: the best row)
             candidates = pd.Series(np.arange(len(ranked)))[has]
             best = candidates.groupby(clusters[has]).first()

@@ -1,5 +1,5 @@
 """Metadata as the Dagster UI shows it: every text and table the UI renders is built here, so
-that what a provider sent is made safe in one place."""
+that what a provider sent is made safe in one place (`pipelines.lib.safe_text`)."""
 
 from __future__ import annotations
 
@@ -9,40 +9,27 @@ from collections.abc import Mapping
 import pandas as pd
 from dagster import MetadataValue, TableColumn, TableRecord, TableSchema
 
+from pipelines.lib.safe_text import markdown_table, printable
 from schemas.tables import TABLES, Table
-
-#: The longest text of one cell of a table shown in the UI.
-MAX_CELL = 200
-
-
-def _cell(value: object) -> object:
-    """A cell as the UI shows it: empty for a missing value, text without what breaks a
-    markdown table."""
-    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
-        return ""
-    if isinstance(value, float):
-        return round(value, 3)
-    if isinstance(value, bool | int):
-        return value
-    text = " ".join(str(value).split()).replace("|", "\\|")
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
 def md_table(frame: pd.DataFrame, percent: tuple[str, ...] = ()) -> MetadataValue:
-    """A markdown table; `percent` columns (shares from 0 to 1) as percentages."""
+    """A markdown table, every cell escaped and missing values empty; `percent` columns
+    (shares from 0 to 1) as percentages, numbers rounded."""
+    if frame.empty:
+        return MetadataValue.md("(none)")
     shown = frame.copy()
     for column in percent:
         shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
-    shown = shown.astype(object).map(_cell) if len(shown) else shown
-    if shown.empty:
-        return MetadataValue.md("(none)")
-    return MetadataValue.md(shown.to_markdown(index=False))
+    for column in shown.columns[shown.dtypes == "float64"]:
+        shown[column] = shown[column].round(3)
+    return MetadataValue.md(markdown_table(shown))
 
 
 def text(value: str) -> MetadataValue:
-    """A line of text (a headline): one line, cut to a readable length."""
-    line = " ".join(value.split())
-    return MetadataValue.text(line if len(line) <= 500 else line[:499] + "…")
+    """A line of text (a headline): controls shown as escapes, one line, at most 500
+    characters."""
+    return MetadataValue.text(printable(" ".join(value.split()), 500))
 
 
 def percent(share: float | None) -> float:

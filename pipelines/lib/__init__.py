@@ -1,1 +1,1 @@
-"""Small column-wise helpers every stage shares (lists, ISO 8601 durations, stable ids)."""
+"""Small helpers every stage shares (lists, ISO 8601 durations, stable ids, safe output text)."""

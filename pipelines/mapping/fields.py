@@ -6,6 +6,7 @@ for all sources together, in `pipelines.normalise` and `pipelines.validation`.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -18,7 +19,7 @@ from pipelines.lib.ids import stable_ids
 from pipelines.lib.lists import collect_lists, explode_items
 from pipelines.mapping.crosswalks import apply_crosswalk
 from pipelines.mapping.expressions import ExpressionError, evaluate
-from schemas.canonical import LIST_FIELDS, SCALAR_FIELDS
+from schemas.canonical import ID_FROM, LIST_FIELDS, SCALAR_FIELDS
 from schemas.formats import PROFILE_KEY, is_profile_column
 from schemas.reads import ParsedFeed
 from schemas.registry import Source
@@ -26,6 +27,12 @@ from schemas.registry import Source
 #: Columns a mapped frame carries besides the canonical fields.
 PROBLEM = "parse_problem"
 PROBLEM_VALUE = "parse_problem_value"
+#: `several_values::<field>`: the values (' | '-joined) of a record that gave several where
+#: its field holds one; the field itself is then empty (normalisation reports it).
+SEVERAL = "several_values::"
+#: No-break spaces are spaces; zero-width characters and a stray byte order mark are nothing.
+_WIDE_SPACES = "[\u00a0\u2007\u202f\u2000-\u200a\u3000]"
+_INVISIBLE = "[\u200b-\u200d\u2060\ufeff]"
 NUMERIC_FIELDS = ("ects", "workload_hours", "price_amount", "eqf_level", "isced_level")
 _UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")
 
@@ -34,12 +41,24 @@ def _has_lists(values: pd.Series) -> bool:
     return pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty")
 
 
+def _tidy_text(text: pd.Series) -> pd.Series:
+    """Text trimmed, HTML character references decoded (`&amp;`, `&#39;`, `&nbsp;`), no-break
+    spaces as spaces, zero-width characters removed: a title written so is the same title."""
+    escaped = text.str.contains("&", regex=False).fillna(False).astype(bool)
+    if escaped.any():
+        distinct = text[escaped].unique()
+        decoded = dict(zip(distinct, (html.unescape(t) for t in distinct), strict=True))
+        text = text.where(~escaped, text.map(decoded))
+    text = text.str.replace(_WIDE_SPACES, " ", regex=True).str.replace(_INVISIBLE, "", regex=True)
+    return text.str.strip()
+
+
 def _as_list_column(values: pd.Series, separator: str | None) -> pd.Series:
     """Text or lists of text -> lists of trimmed, non-empty text (None when nothing is left)."""
     items = explode_items(values).astype("str")
     if separator:
         items = items.str.split(separator, regex=False).explode()
-    items = items.str.strip()
+    items = _tidy_text(items)
     return collect_lists(items[items != ""], values.index)
 
 
@@ -90,21 +109,27 @@ def _clean_text(raw: list) -> bool:
     return not pc.any(pc.match_substring(array, "\x00")).as_py()
 
 
-def _scalar_problems(values: pd.Series, field: str) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Unwrap one-element lists; a record giving several values for a single-valued field is a
-    problem (we do not guess which one is meant)."""
+def _single_values(values: pd.Series, choice: str | None) -> tuple[pd.Series, pd.Series | None]:
+    """Unwrap one-element lists. Several values where the field holds one: the first or all
+    joined when the registry chose so (`options.several_values`), else no value and the values
+    returned (' | '-joined) for normalisation to report: which one is meant is not guessed."""
     is_list = values.map(lambda v: isinstance(v, list)).astype(bool)
     lengths = values[is_list].map(len)
-    several = pd.Series(False, index=values.index)
-    several[lengths[lengths > 1].index] = True
     unwrapped = values.copy()
     single = lengths[lengths == 1].index
     unwrapped[single] = values[single].map(lambda v: v[0])
+    several = lengths[lengths > 1].index
+    if not len(several):
+        return unwrapped, None
+    if choice == "first":
+        unwrapped[several] = values[several].map(lambda v: v[0])
+        return unwrapped, None
+    if choice == "join":
+        unwrapped[several] = values[several].map(lambda v: "; ".join(dict.fromkeys(map(str, v))))
+        return unwrapped, None
+    unwrapped[several] = None
     joined = values[several].map(lambda v: " | ".join(map(str, v)))
-    unwrapped[several] = joined
-    problem = pd.Series(None, index=values.index, dtype="object")
-    problem[several] = f"field '{field}': several values where one is expected"
-    return unwrapped, problem, joined.reindex(values.index)
+    return unwrapped, joined.reindex(values.index)
 
 
 def field_paths(parsed: ParsedFeed, source: Source) -> dict[str, str]:
@@ -161,12 +186,13 @@ def map_source_fields(parsed: ParsedFeed, source: Source) -> pd.DataFrame:
         if field in LIST_FIELDS:
             values = _as_list_column(values, source.options.list_separator)
         elif _has_lists(values):
-            values, *several = _scalar_problems(values, field)
-            note(*several)
+            values, several = _single_values(values, source.options.several_values.get(field))
+            if several is not None:
+                frame[SEVERAL + field] = several
         frame[field] = values
     for field in SCALAR_FIELDS:
         if field in frame:
-            text = frame[field].astype("str").str.strip()  # arrow-backed: vectorised
+            text = _tidy_text(frame[field].astype("str"))  # arrow-backed: vectorised
             frame[field] = text.where(text.notna() & (text != ""))
     _apply_registry_readings(frame, source)
     frame["record_index"] = np.arange(n, dtype="int64")
@@ -250,12 +276,15 @@ def _record_ids(frame: pd.DataFrame, mapping: set[str]) -> pd.Series:
         rows = frame.loc[missing]
         mapped = [c for c in sorted(rows.columns) if c in mapping or c == PROBLEM_VALUE]
         identifying = [c for c in mapped if c in IDENTIFYING_FIELDS or c == PROBLEM_VALUE]
-        derived = stable_ids(
-            [rows[c] for c in identifying or mapped] or [rows["record_index"]], "h"
-        )
+        used = identifying or mapped
+        derived = stable_ids([rows[c] for c in used] or [rows["record_index"]], "h")
+        named = [c for c in used if c != PROBLEM_VALUE]  # an unreadable record: its text too
+        origin = pd.Series(", ".join(named) or "record_index", index=rows.index, dtype="object")
         # Records alike in every identifying field differ in the rest: all their content decides.
         alike = derived.duplicated(keep=False)
         if alike.any() and identifying and mapped != identifying:
             derived[alike] = stable_ids([rows.loc[alike, c] for c in mapped], prefix="h")
+            origin[alike] = ", ".join(mapped)
         ids[missing] = derived
+        frame[ID_FROM] = origin.reindex(frame.index)
     return ids

@@ -56,6 +56,16 @@ class ProviderIndex:
         return ids.where(ids.notna(), None), how.where(ids.notna(), None)
 
     def _one(self, name: str, country: object) -> tuple[str | None, str | None]:
+        found = self._by_name(name, country)
+        if found[0] is None:  # `Uppsala universitet, Institutionen för informatik`: the unit's
+            head = re.split(r"\s*(?:,|\s[-–—]\s|\()\s*", name, maxsplit=1)[0]  # institution
+            if head != name and len(_key(head)) >= MIN_FUZZY_LENGTH:
+                provider, how = self._by_name(head, country)
+                if provider is not None:
+                    return provider, f"{how}, of its part before the unit"
+        return found
+
+    def _by_name(self, name: str, country: object) -> tuple[str | None, str | None]:
         for key in (fold(name), _key(name)):
             if key in self.exact:
                 return self.exact[key], "name, alias or identifier"

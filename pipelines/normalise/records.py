@@ -15,10 +15,12 @@ import pandas as pd
 from pipelines.codes import lookups as codes
 from pipelines.lib.durations import is_duration
 from pipelines.lib.lists import collect_lists, explode_items
-from pipelines.mapping.fields import PROBLEM, PROBLEM_VALUE
+from pipelines.mapping.fields import ID_FROM, PROBLEM, PROBLEM_VALUE, SEVERAL
 from pipelines.normalise.european_codes import ORIGIN_FIELDS, map_codes
 from pipelines.normalise.providers import ProviderIndex, unregistered_ids
 from pipelines.normalise.repeats import repeated_ids
+from pipelines.normalise.text_limits import refuse_long_texts
+from pipelines.normalise.voices import refuse_other_voices
 from schemas.canonical import (
     COLUMN_NAMES,
     COLUMNS_BY_NAME,
@@ -33,7 +35,7 @@ _LEVEL = re.compile(
     r"^(?:http://data\.europa\.eu/snb/(?:eqf|isced)/)?(?:(?:eqf|isced)\s*)?(?:level\s*)?(\d{1,2})(?:\.0+)?$",
     flags=re.IGNORECASE,
 )
-_DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
+_DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d")
 
 
 def _lookup(frame: pd.DataFrame, field: str, lookup, problems: Problems, reason: str) -> None:
@@ -202,12 +204,48 @@ def _formula_values(frame: pd.DataFrame, problems: Problems) -> None:
 NORMALISED_COLUMNS = (
     *RECORD_KEYS,
     REPEAT_OF,
+    ID_FROM,
     *(c for c in COLUMN_NAMES if COLUMNS_BY_NAME[c].mappable),
     "provider_trusted",
     "provider_id_origin",
     *(f"{f}_origin" for f in ORIGIN_FIELDS),
     "code_flags",
 )
+
+
+def _several_values(frame: pd.DataFrame, registry: Registry, problems: Problems) -> None:
+    """A record that gave several values where its field holds one: the value is empty and the
+    problem says where they came from and how the agency chooses one."""
+    sources = {s.id: s for s in registry.sources}
+    for column in [c for c in frame.columns if c.startswith(SEVERAL)]:
+        field = column.removeprefix(SEVERAL)
+        rows = frame.index[frame[column].notna()]
+        if not len(rows):
+            continue
+        reason = frame.loc[rows, "source_id"].map(
+            {s: _several_values_reason(sources.get(s), field) for s in frame["source_id"].unique()}
+        )
+        problems.add(rows, field, reason, frame[column])
+
+
+def _several_values_reason(source, field: str) -> str:
+    """Several values where one is expected, naming the registry source and key, and how to
+    choose one."""
+    if source is None:
+        return f"several values where one is expected for {field}"
+    path = source.mapping.get(field)
+    where = (
+        f"mapping {field} -> {path!r} of source {source.id!r}"
+        if path is not None
+        else f"the {source.format} profile's {field} in source {source.id!r}"
+    )
+    choose = f"options.several_values: {{{field}: first}} (or join)"
+    if source.format == "xml" and isinstance(path, str):
+        choose = (
+            "a predicate in the path, e.g. mlo:credit[credit:scheme='SCQF']/credit:value, or "
+            + choose
+        )
+    return f"several values where one is expected: {where} found them; choose with {choose}"
 
 
 def _record_problems(frame: pd.DataFrame, problems: Problems) -> None:
@@ -228,15 +266,18 @@ def normalise_records(
     keys. Problems are rows of (row, field, reason, value), `row` being the index in `records`.
     """
     frame = records.copy()
-    for name in (*COLUMN_NAMES, *QUALIFIER_FIELDS, PROBLEM, PROBLEM_VALUE):
+    for name in (*COLUMN_NAMES, *QUALIFIER_FIELDS, PROBLEM, PROBLEM_VALUE, ID_FROM):
         if name not in frame:
             frame[name] = pd.Series(None, index=frame.index, dtype="object")
     problems = Problems()
+    refuse_long_texts(frame, problems)
     _record_problems(frame, problems)
+    _several_values(frame, registry, problems)
     index = ProviderIndex(registry, registry.matching.provider_similarity)
     _providers(frame, registry, index, problems)
     _lookup(frame, "awarding_body_country", codes.country_code, problems, "unknown country")
     _awarding_bodies(frame, registry, index)
+    refuse_other_voices(frame, registry, index, problems)
     _lookup(frame, "title_language", codes.language_code, problems, "unknown language")
     _languages(frame, problems)
     _lookup(frame, "price_currency", codes.currency_code, problems, "unknown currency")

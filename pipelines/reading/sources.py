@@ -16,9 +16,24 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from connectors.cache import CachedFeed, FeedCache, PageState
-from connectors.formats import FeedFormatError, parse_csv_feed, parse_json_feed, parse_xml_feed
-from connectors.http import Document, FeedClient, FeedError, auth_headers, join_location
+from connectors.formats import (
+    FeedFormatError,
+    TooManyRecords,
+    parse_csv_feed,
+    parse_json_feed,
+    parse_xml_feed,
+)
+from connectors.http import (
+    Access,
+    Document,
+    FeedClient,
+    FeedError,
+    credentials_from_env,
+    join_location,
+    origin_of,
+)
 from connectors.profiles import PROFILES, parse_profile_document, source_mapping
+from pipelines.lib.safe_text import redact_text
 from pipelines.mapping.expressions import ExpressionError, expression_columns
 from pipelines.mapping.fields import map_source_fields
 from schemas.formats import is_profile_column
@@ -38,29 +53,51 @@ class SourcesRead:
 def source_fingerprint(source: Source) -> str:
     """Changes whenever anything that shapes the source's parsed records changes (the cache is
     reused only while it stays the same): its configuration, and for a standard profile the
-    profile's version, since its rules shape the records too. The secret is not part of it."""
-    payload = source.model_dump(mode="json", exclude={"auth"})
+    profile's version, since its rules shape the records too. The secret, the budget, where
+    it may connect and whom it may speak for do not shape them and are not part of it."""
+    payload = source.model_dump(
+        mode="json", exclude={"auth", "limits", "internal_origins", "speaks_for"}
+    )
     if source.format in PROFILES:
         payload["profile_version"] = PROFILES[source.format].version
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def parse_document(body: bytes, source: Source, location: str | None = None) -> ParsedFeed:
+def parse_document(
+    body: bytes, source: Source, location: str | None = None, max_records: int | None = None
+) -> ParsedFeed:
     """Parse one document of `source` in its declared format. `location`, the document's URL,
-    lets a standard profile compute its next page (OOAPI's `pageNumber`)."""
+    lets a standard profile compute its next page (OOAPI's `pageNumber`). A document of more
+    than `max_records` records is refused before its records are built."""
     referenced = [c for sql in source.expressions.values() for c in expression_columns(sql)]
     fields = list(dict.fromkeys([*source_mapping(source).values(), *referenced]))
     options = source.options
     if source.format in PROFILES:
-        return parse_profile_document(body, source.format, fields, options.language, location)
+        return parse_profile_document(
+            body, source.format, fields, options.language, location, max_records
+        )
     if source.format == "csv":
         return parse_csv_feed(
-            body, delimiter=options.delimiter, encoding=options.encoding, fields=fields
+            body,
+            delimiter=options.delimiter,
+            encoding=options.encoding,
+            fields=fields,
+            max_records=max_records,
         )
     if source.format == "json":
-        return parse_json_feed(body, records=options.records, next_path=options.next, fields=fields)
+        return parse_json_feed(
+            body,
+            records=options.records,
+            next_path=options.next,
+            fields=fields,
+            max_records=max_records,
+        )
     return parse_xml_feed(
-        body, record=options.record or "", namespaces=options.namespaces, fields=fields
+        body,
+        record=options.record or "",
+        namespaces=options.namespaces,
+        fields=fields,
+        max_records=max_records,
     )
 
 
@@ -78,7 +115,9 @@ def combine_pages(pages: list[ParsedFeed]) -> ParsedFeed:
 
 
 class SourceReader:
-    """Reads sources of one registry with one client and one cache."""
+    """Reads sources of one registry with one client and one cache, within the registry's
+    budgets: the run's time (`limits.run_seconds`, counted from `run_started`) and each
+    source's time, decompressed bytes and records."""
 
     def __init__(
         self,
@@ -86,28 +125,65 @@ class SourceReader:
         client: FeedClient,
         cache: FeedCache,
         confirmed_drops: frozenset[str] = frozenset(),
+        run_started: float | None = None,
     ) -> None:
         self.registry = registry
         self.client = client
         self.cache = cache
         self.confirmed_drops = confirmed_drops
+        started = time.monotonic() if run_started is None else run_started
+        self.run_deadline = started + registry.limits.run_seconds
         # Parsing and mapping hold the GIL: one source at a time, while other threads fetch.
         self._cpu = threading.Lock()
+
+    def access(self, source: Source, started: float) -> Access:
+        """What this read of `source` may reach, send and spend."""
+        limits = self.registry.source_limits(source)
+        own_deadline = started + float(limits.source_seconds or 0)
+        if own_deadline <= self.run_deadline:
+            deadline = own_deadline
+            why = (
+                f"took longer than {limits.source_seconds:g} s, the source's limits.source_seconds"
+            )
+        else:
+            deadline = self.run_deadline
+            why = (
+                f"stopped at the end of the run's {self.registry.limits.run_seconds:g} s "
+                "(limits.run_seconds)"
+            )
+        return Access.for_location(
+            self.registry.resolve_location(source.url),
+            internal_origins=frozenset(o for o in map(origin_of, source.internal_origins) if o),
+            credentials=credentials_from_env(source.auth) if source.auth else None,
+            deadline=deadline,
+            deadline_reason=why,
+            bytes_left=float(limits.source_bytes or 0),
+            bytes_reason=f"{limits.source_bytes} decompressed bytes (limits.source_bytes)",
+        )
 
     def read(self, source: Source) -> SourceRead:
         started = time.monotonic()
         cached = self.cache.load(source.id)
         result = SourceRead(source.id, "ok")
+        secrets: tuple[str, ...] = ()
         try:
-            headers = auth_headers(**source.auth.model_dump()) if source.auth else {}
-            first_page = None
+            if started >= self.run_deadline:
+                raise FeedError(
+                    "not read: the run's time budget "
+                    f"(limits.run_seconds={self.registry.limits.run_seconds:g}) was spent first"
+                )
+            access = self.access(source, started)
+            secrets = access.secrets
+            fetched: list[Document] = []  # a first page already fetched, handed over
             if cached is not None and cached.reusable_for(source_fingerprint(source)):
-                first_page = self._first_changed_page(cached, headers, result)
+                first_page = self._first_changed_page(cached, access, result)
                 if first_page is None:
                     result.status = "unchanged"
                     result.records = cached.records
                     return result
-            documents, parsed = self._fetch_all_pages(source, headers, result, first_page)
+                fetched.append(first_page)
+                del first_page
+            pages, parsed = self._fetch_all_pages(source, access, result, fetched)
             with self._cpu:
                 result.records = map_source_fields(parsed, source)
             result.warnings += _empty_mappings(parsed, source)
@@ -115,10 +191,6 @@ class SourceReader:
                 result.warnings.append("no records found" + empty_feed_hint(source))
             if self._hold(source, result, cached):
                 return result
-            pages = [
-                PageState(d.location, d.validators.etag, d.validators.last_modified)
-                for d in documents
-            ]
             self.cache.store(source.id, source_fingerprint(source), pages, result.records)
         except (FeedError, FeedFormatError) as exc:
             self._fail(result, str(exc), cached)
@@ -127,6 +199,9 @@ class SourceReader:
         except Exception as exc:  # a parser bug must not take the other sources down
             self._fail(result, f"unexpected {type(exc).__name__}: {exc}", cached)
         finally:
+            # the last guard: no message leaves with the source's secret in it
+            result.error = redact_text(result.error, secrets) if result.error else result.error
+            result.warnings = [redact_text(w, secrets) for w in result.warnings]
             result.seconds = time.monotonic() - started
         return result
 
@@ -156,72 +231,88 @@ class SourceReader:
         result.records = cached.records if cached else None
 
     def _first_changed_page(
-        self, cached: CachedFeed, headers: dict[str, str], result: SourceRead
+        self, cached: CachedFeed, access: Access, result: SourceRead
     ) -> Document | None:
         """Ask for each cached page conditionally. None when all are unchanged; otherwise the
         first page's new version when it is the first page that changed (so it is not fetched
         twice), or an empty Document telling the caller to start again."""
         for number, page in enumerate(cached.pages):
-            document = self.client.fetch(page.location, page.validators, headers)
+            document = self.client.fetch(page.location, page.validators, access)
             result.pages += 1
             if not document.not_modified:
                 return document if number == 0 else Document(page.location, None)
         return None
 
     def _fetch_all_pages(
-        self,
-        source: Source,
-        headers: dict[str, str],
-        result: SourceRead,
-        first_page: Document | None = None,
-    ) -> tuple[list[Document], ParsedFeed]:
+        self, source: Source, access: Access, result: SourceRead, fetched: list[Document]
+    ) -> tuple[list[PageState], ParsedFeed]:
+        """Every page of the source, parsed; each page's body is let go once it is parsed.
+        `fetched` may hold the first page, already fetched: it is taken out of the list."""
         location: str | None = self.registry.resolve_location(source.url)
-        documents: list[Document] = []
+        max_records = int(self.registry.source_limits(source).max_records or 0)
+        pages: list[PageState] = []
         parsed_pages: list[ParsedFeed] = []
         seen: dict[str, int] = {}
+        records = 0
         while location:
-            stop = _stop_paging(location, seen, len(documents), source.options.max_pages)
+            stop = _stop_paging(location, seen, len(pages), source.options.max_pages)
             if stop:
                 result.warnings.append(stop)
                 break
-            seen[location] = len(documents) + 1
-            if first_page is not None and first_page.body is not None and not documents:
-                document = first_page
+            seen[location] = len(pages) + 1
+            if fetched and fetched[0].body is not None and not pages:
+                document = fetched.pop()
             else:
-                document = self.client.fetch(location, None, headers)
+                document = self.client.fetch(location, None, access)
                 result.pages += 1
-            if document.body is None:
-                raise FeedError(
-                    f"{location}: 304 Not Modified to a request that was not conditional"
-                )
-            result.bytes_read += len(document.body)
-            if not document.body.strip():
-                result.warnings.append(
-                    f"feed is empty: {document.location} sent no content"
-                    if not documents
-                    else f"page {len(documents) + 1} is empty: {document.location} sent no content"
-                )
-            html = html_instead_of_feed(document.body, document.content_type, source.format)
-            if html is not None:
-                kind = source.format.upper()
-                article = "an" if kind[:1] in "AEIOUX" else "a"  # an XML, a JSON, a CSV
-                raise FeedFormatError(f"{document.location}: got {html}, not {article} {kind} feed")
-            try:
-                with self._cpu:
-                    page = parse_document(document.body, source, document.location)
-            except FeedFormatError as exc:
-                raise FeedFormatError(f"{document.location}: {exc}") from None
+            page = self._parse_page(document, source, len(pages), max_records - records, result)
             if parsed_pages and _repeats(page, parsed_pages[-1]):
                 result.warnings.append(
-                    f"paging stopped: page {len(documents) + 1} ({document.location}) repeats "
-                    f"the records of page {len(documents)} (does the host ignore the page "
-                    f"parameter?); the {len(documents)} pages read are kept"
+                    f"paging stopped: page {len(pages) + 1} ({document.location}) repeats "
+                    f"the records of page {len(pages)} (does the host ignore the page "
+                    f"parameter?); the {len(pages)} pages read are kept"
                 )
                 break
-            documents.append(document)
+            records += page.n_records + len(page.problems)
+            if time.monotonic() > access.deadline:
+                raise FeedError(f"{document.location}: {access.deadline_reason}")
+            validators = document.validators
+            pages.append(PageState(document.location, validators.etag, validators.last_modified))
             parsed_pages.append(page)
             location = join_location(document.location, page.next_page) if page.next_page else None
-        return documents, combine_pages(parsed_pages)
+            del document  # the body goes: only the parsed records are kept
+        return pages, combine_pages(parsed_pages)
+
+    def _parse_page(
+        self, document: Document, source: Source, number: int, max_records: int, result: SourceRead
+    ) -> ParsedFeed:
+        """One page's records; the source fails when it is not a feed or sends too many."""
+        if document.body is None:
+            raise FeedError(
+                f"{document.location}: 304 Not Modified to a request that was not conditional"
+            )
+        result.bytes_read += len(document.body)
+        if not document.body.strip():
+            result.warnings.append(
+                f"feed is empty: {document.location} sent no content"
+                if not number
+                else f"page {number + 1} is empty: {document.location} sent no content"
+            )
+        html = html_instead_of_feed(document.body, document.content_type, source.format)
+        if html is not None:
+            kind = source.format.upper()
+            article = "an" if kind[:1] in "AEIOUX" else "a"  # an XML, a JSON, a CSV
+            raise FeedFormatError(f"{document.location}: got {html}, not {article} {kind} feed")
+        limit = self.registry.source_limits(source).max_records
+        try:
+            with self._cpu:
+                return parse_document(document.body, source, document.location, max_records)
+        except TooManyRecords:
+            raise FeedError(
+                f"{document.location}: the source sent more than limits.max_records={limit} records"
+            ) from None
+        except FeedFormatError as exc:
+            raise FeedFormatError(f"{document.location}: {exc}") from None
 
 
 def _stop_paging(location: str, seen: dict[str, int], read: int, max_pages: int) -> str | None:
@@ -258,15 +349,15 @@ _HTML_START = re.compile(
     rb"<(?:!doctype\s+html|(?:[a-z][\w.-]*:)?html|head|body)(?=[\s>/])",
     re.IGNORECASE | re.DOTALL,
 )
-_TITLE = re.compile(rb"<title[^>]*>([^<]{1,200})", re.IGNORECASE)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def html_instead_of_feed(
     body: bytes, content_type: str | None = None, feed_format: str | None = None
 ) -> str | None:
-    """What `body` is when it is an HTML page instead of a feed (a login page, an error page
-    served with 200), e.g. 'an HTML page titled "Sign in"'; None when it may be a feed.
+    """'an HTML page' when `body` is one instead of a feed (a login page, an error page served
+    with 200); None when it may be a feed. Nothing of the page is quoted: an error never
+    repeats what a server sent.
 
     The content decides: a feed served as text/plain or without a Content-Type is read. A
     Content-Type of HTML only condemns a non-XML feed that starts with markup."""
@@ -281,9 +372,7 @@ def html_instead_of_feed(
         )
     ):
         return None
-    title = _TITLE.search(body[:8192])
-    text = " ".join(title.group(1).decode("utf-8", "replace").split())[:80] if title else ""
-    return f"an HTML page titled {text!r}" if text else "an HTML page"
+    return "an HTML page"
 
 
 def empty_feed_hint(source: Source) -> str:
@@ -313,7 +402,9 @@ def read_sources(
     max_workers: int = 16,
     confirmed_drops: frozenset[str] = frozenset(),
 ) -> list[SourceRead]:
-    """Read every source of the registry concurrently; results in registry order."""
+    """Read every source of the registry concurrently; results in registry order. Each source
+    keeps to its own budget, and the run's (`limits.run_seconds`) bounds them all: a source
+    that runs out fails, keeping its last good records, and the others are read as usual."""
     reader = SourceReader(registry, client, cache, confirmed_drops)
     if not registry.sources:
         return []

@@ -19,6 +19,7 @@ import pandas as pd
 from connectors.cache import FeedCache
 from connectors.http import FeedClient
 from pipelines.catalogue.build import assemble_records
+from pipelines.lib.safe_text import redact_text
 from pipelines.normalise.records import normalise_records
 from pipelines.reading.sources import SourceReader, empty_feed_hint
 from pipelines.validate_feed.fixes import element_fix, flag_fix, registry_fix, suggest_fix
@@ -81,6 +82,7 @@ def check_source(
         location = registry.resolve_location(source.url)
     except RegistryError as exc:
         raise UsageError(str(exc)) from None
+    location = redact_text(location)  # a registry URL may hold a key: never shown
     report = FeedReport(location, source.format, source.id)
     own_client = client is None
     client = client or FeedClient(pool_size=1)

@@ -1,29 +1,57 @@
-"""The report as text a provider reads: problems record by record, then the summary."""
+"""The report as text a provider reads: problems record by record, then the summary.
+
+Everything that comes from the feed (ids, titles, values, reasons quoting them, the location) is
+shown through `printable` or `repr`: a control or bidi character in an id cannot forge a line,
+colour the terminal or reorder what is shown.
+"""
 
 from __future__ import annotations
 
-from pipelines.validate_feed.report import FeedReport
+from pipelines.lib.safe_text import bounded, printable
+from pipelines.validate_feed.report import FeedReport, RecordReport
+
+#: Longest record id shown (the record is found by its number anyway).
+ID_LIMIT = 80
 
 
 def _shown(value: str | None, limit: int = 80) -> str:
     if value is None:
         return "(empty)"
-    text = value if len(value) <= limit else value[: limit - 1] + "…"
-    return repr(text)
+    return repr(bounded(value, limit))  # repr escapes every unprintable character
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def _record_lines(record: RecordReport, state: str) -> list[str]:
+    """A record's heading and its findings, everything from the feed escaped."""
+    title = f"  {_shown(record.title, 60)}" if record.title else ""
+    record_id = "None" if record.record_id is None else printable(record.record_id, ID_LIMIT)
+    lines = [f"record #{record.record_index + 1}  id {record_id}{title}  [{state}]"]
+    for finding in [*record.errors, *record.warnings]:
+        value = "" if finding.value is None else f" = {_shown(finding.value)}"
+        read_as = f" (read as {printable(finding.read_as, 200)})" if finding.read_as else ""
+        cost = "; the value is dropped, the record kept" if finding.value_dropped else ""
+        lines.append(
+            f"  {finding.severity:<7}  {printable(finding.field)}{value}: "
+            f"{printable(finding.reason, 300)}{read_as}{cost}"
+        )
+        lines.append(f"  {'':<7}  fix: {printable(finding.fix, 300)}")
+    return lines
+
+
 def render_report(report: FeedReport, all_records: bool = False) -> str:
     """The report a provider reads: problems record by record, then the summary."""
-    lines = [f"Checking {report.location} (format {report.format}, source {report.source_id})"]
+    lines = [
+        f"Checking {printable(report.location)} (format {report.format}, "
+        f"source {printable(report.source_id)})"
+    ]
     if report.error and not report.records:
-        lines.append(f"\nCANNOT CHECK: {report.error}")
-        lines += [f"  warning: {w}" for w in report.feed_warnings]
+        lines.append(f"\nCANNOT CHECK: {printable(report.error)}")
+        lines += [f"  warning: {printable(w)}" for w in report.feed_warnings]
         return "\n".join(lines) + "\n"
-    lines += [f"  feed warning: {w}" for w in report.feed_warnings]
+    lines += [f"  feed warning: {printable(w)}" for w in report.feed_warnings]
     lines.append("")
     quiet = 0
     for record in report.records:
@@ -33,16 +61,7 @@ def render_report(report: FeedReport, all_records: bool = False) -> str:
         state = "rejected" if not record.accepted else "accepted"
         if record.accepted and record.dropped:
             state += f", {_count(len(record.dropped), 'value')} dropped"
-        title = f"  {_shown(record.title, 60)}" if record.title else ""
-        lines.append(f"record #{record.record_index + 1}  id {record.record_id}{title}  [{state}]")
-        for finding in [*record.errors, *record.warnings]:
-            value = "" if finding.value is None else f" = {_shown(finding.value)}"
-            read_as = f" (read as {finding.read_as})" if finding.read_as else ""
-            cost = "; the value is dropped, the record kept" if finding.value_dropped else ""
-            lines.append(
-                f"  {finding.severity:<7}  {finding.field}{value}: {finding.reason}{read_as}{cost}"
-            )
-            lines.append(f"  {'':<7}  fix: {finding.fix}")
+        lines += _record_lines(record, state)
     if quiet:
         lines.append(f"({_count(quiet, 'record')} without errors or warnings not listed)")
     errors = sum(len(r.errors) for r in report.records)
@@ -65,7 +84,7 @@ def render_report(report: FeedReport, all_records: bool = False) -> str:
                 f"({element.present} of {element.of})"
             )
     if report.error:
-        lines.append(f"\nFAILED: {report.error}")
+        lines.append(f"\nFAILED: {printable(report.error)}")
     elif report.records_rejected or report.values_dropped:
         lost = []
         if report.records_rejected:

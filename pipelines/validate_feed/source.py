@@ -81,6 +81,8 @@ def source_from_options(
                 "mapping": mapping or {},
                 "defaults": defaults,
                 "values": values or {},
+                # a feed checked on its own is not checked for whom it may speak
+                "speaks_for": {"any": True},
             }
         ],
     }

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from schemas.canonical import COLUMN_NAMES, LIST_FIELDS, RECORD_KEYS, REPEAT_OF
+from schemas.canonical import COLUMN_NAMES, ID_FROM, LIST_FIELDS, RECORD_KEYS, REPEAT_OF
 from schemas.problems import as_text, severity_of
 from schemas.records import END_BEFORE_START, record_schema
 
@@ -81,7 +81,7 @@ def validate_records(normalised: pd.DataFrame, problems: pd.DataFrame) -> Valida
     accepted = normalised.drop(index=rejected)
     kept_warnings = found[(found["severity"] == "warning") & ~found["row"].isin(rejected)]
     _drop_values(accepted, kept_warnings)
-    keys = normalised.loc[found["row"], list(RECORD_KEYS)].reset_index(drop=True)
+    keys = normalised.loc[found["row"], [*RECORD_KEYS, ID_FROM]].reset_index(drop=True)
     columns = ["field", "reason", "value", "severity"]
     rejects = pd.concat([keys, found[columns].reset_index(drop=True)], axis=1)
     rejects = rejects.drop_duplicates(["source_id", "record_index", "field", "reason"])

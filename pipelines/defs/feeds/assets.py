@@ -6,6 +6,7 @@ from pipelines.catalogue.health import Health, feeds_health
 from pipelines.defs import metadata as md
 from pipelines.defs import runs
 from pipelines.defs.resources import CatalogueSettings
+from pipelines.lib.safe_text import printable
 from pipelines.reading.registry import registry_fingerprint
 from pipelines.reading.sources import SourcesRead, read_sources
 from schemas.reads import SourceRead
@@ -80,7 +81,7 @@ def raw_feeds(context: AssetExecutionContext, settings: CatalogueSettings) -> Ou
     health = feeds_health(reads, registry.health)
     for r in reads:
         if r.status in ("failed", "held"):
-            context.log.warning(f"source {r.source_id} {r.status}: {r.error}")
+            context.log.warning(f"source {r.source_id} {r.status}: {printable(r.error, 1000)}")
     runs.tag_run(
         context,
         {
