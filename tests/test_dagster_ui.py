@@ -116,7 +116,7 @@ def failures(run: dict) -> list[str]:
 
 def test_materialize_all_from_the_asset_graph_runs_in_one_process(ui):
     assets, checks = asset_graph(ui)
-    assert len(assets) == 6 and len(checks) == 6
+    assert len(assets) == 6 and len(checks) == 7
     started = time.monotonic()
     run = launch(ui, "__ASSET_JOB", assets=assets, checks=checks)
     assert run["status"] == "SUCCESS", failures(run)

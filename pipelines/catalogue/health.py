@@ -137,16 +137,10 @@ def records_health(
         na_position="last",
     ).reset_index(drop=True)
 
-    total_checked = int(table["records_checked"].sum())
     total_rejected = int(table["records_rejected"].sum())
-    current = table[~table["stale"]]
-    mostly = current["share_rejected"] >= settings.max_rejected_share
-    if total_checked and total_rejected / total_checked >= settings.records_lost_error_share:
-        severity = ERROR
-    elif mostly.any() or current["newly_rejected"].sum():
+    severity = rejected_share_severity(table, settings)
+    if severity == OK and table.loc[~table["stale"], "newly_rejected"].sum():
         severity = WARN
-    else:
-        severity = OK
     with_rejects = table[table["records_rejected"] > 0]
     named = [
         f"{s} ({n}{f', {k} new' if k else ''})"
@@ -159,3 +153,13 @@ def records_health(
     ]
     headline = f"{_count(total_rejected, 'record')} rejected: {_names(named)}" if named else ""
     return Health(severity, headline, table)
+
+
+def rejected_share_severity(table: pd.DataFrame, settings: HealthSettings) -> str:
+    """Of a `records_health` table: ERROR when `records_lost_error_share` of all records checked
+    is rejected, WARN when a source read this run reaches `max_rejected_share`."""
+    checked, rejected = table["records_checked"].sum(), table["records_rejected"].sum()
+    if checked and rejected / checked >= settings.records_lost_error_share:
+        return ERROR
+    current = table[~table["stale"]]
+    return WARN if (current["share_rejected"] >= settings.max_rejected_share).any() else OK

@@ -1,6 +1,5 @@
 """Data-quality checks, shown beside their asset in the UI. schema_valid and nothing_lost_check
-read the staged release and block its publication when they fail; records_rejected_check
-blocks it when the registry's `health.records_lost_error_share` of the records is rejected."""
+read the staged release and block its publication when they fail."""
 
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from dagster import (
     multi_asset_check,
 )
 
-from pipelines.catalogue.health import ERROR, OK, records_health
+from pipelines.catalogue.health import ERROR, OK, records_health, rejected_share_severity
 from pipelines.defs import metadata as md
 from pipelines.defs.catalogue.assets import RAW_FEEDS, STAGED, VALIDATED
 from pipelines.defs.resources import CatalogueSettings
@@ -147,37 +146,65 @@ def completeness_check(staged_release: StagedRelease) -> AssetCheckResult:
     )
 
 
+def _records_health(settings: CatalogueSettings, result: ValidationResult, feeds: SourcesRead):
+    previous = read_published(settings.directory, ["rejects"]).get("rejects")
+    return records_health(feeds.reads, result.rejects, previous, feeds.registry.health)
+
+
 @asset_check(
     asset=VALIDATED,
     additional_ins={"raw_feeds": AssetIn(key=RAW_FEEDS)},
-    blocking=True,
-    description="Per source, the share of records rejected and the records rejected now that "
-    "were not in the last catalogue. WARN when a source's share reaches the registry's "
-    "health.max_rejected_share or a record is newly rejected; ERROR (publication blocked, the "
-    "previous catalogue stays) when health.records_lost_error_share of all records is rejected.",
+    description="Per source, the share of records rejected: WARN when a source's share reaches "
+    "the registry's health.max_rejected_share; ERROR when health.records_lost_error_share of "
+    "all records is rejected.",
 )
 def records_rejected_check(
-    settings: CatalogueSettings,
-    validated_records: ValidationResult,
-    raw_feeds: SourcesRead,
+    settings: CatalogueSettings, validated_records: ValidationResult, raw_feeds: SourcesRead
 ) -> AssetCheckResult:
-    previous = read_published(settings.directory, ["rejects"]).get("rejects")
-    health = records_health(
-        raw_feeds.reads, validated_records.rejects, previous, raw_feeds.registry.health
-    )
+    health = _records_health(settings, validated_records, raw_feeds)
     table = health.table
+    severity = rejected_share_severity(table, raw_feeds.registry.health)
     return AssetCheckResult(
-        passed=health.severity == OK,
-        severity=AssetCheckSeverity.ERROR if health.severity == ERROR else AssetCheckSeverity.WARN,
+        passed=severity == OK,
+        severity=AssetCheckSeverity.ERROR if severity == ERROR else AssetCheckSeverity.WARN,
         description=health.headline or "no record rejected",
         metadata={
             "headline": md.text(health.headline or "no record rejected"),
             "records_checked": int(table["records_checked"].sum()),
             "records_rejected": int(table["records_rejected"].sum()),
-            "newly_rejected": int(table["newly_rejected"].sum()),
             "per_source": md.md_table(
                 table[table["records_rejected"] > 0], percent=("share_rejected",)
             ),
+        },
+    )
+
+
+@asset_check(
+    asset=VALIDATED,
+    additional_ins={"raw_feeds": AssetIn(key=RAW_FEEDS)},
+    # blocking only orders it before publication (it compares with the catalogue published
+    # before this run); a WARN never blocks
+    blocking=True,
+    description="Records rejected now that were not rejected in the last catalogue (by source "
+    "and record id): WARN when there is one.",
+)
+def newly_rejected_check(
+    settings: CatalogueSettings, validated_records: ValidationResult, raw_feeds: SourcesRead
+) -> AssetCheckResult:
+    table = _records_health(settings, validated_records, raw_feeds).table
+    new = table[table["newly_rejected"] > 0]
+    named = ", ".join(
+        f"{s} ({n})" for s, n in zip(new["source"], new["newly_rejected"], strict=True)
+    )
+    return AssetCheckResult(
+        passed=new.empty,
+        severity=AssetCheckSeverity.WARN,
+        description=f"{int(new['newly_rejected'].sum())} newly rejected: {named}"
+        if named
+        else None,
+        metadata={
+            "newly_rejected": int(table["newly_rejected"].sum()),
+            "per_source": md.md_table(new[["source", "records_checked", "newly_rejected"]]),
             "compared_with": MetadataValue.text(
                 published_release(settings.directory) or "no catalogue before"
             ),

@@ -16,6 +16,7 @@ from pipelines.defs.catalogue.assets import (
 )
 from pipelines.defs.catalogue.checks import (
     completeness_check,
+    newly_rejected_check,
     publication_gates,
     records_rejected_check,
 )
@@ -45,7 +46,12 @@ defs = Definitions(
         duckdb_database,
         code_coverage_report,
     ],
-    asset_checks=[publication_gates, completeness_check, records_rejected_check],
+    asset_checks=[
+        publication_gates,
+        completeness_check,
+        records_rejected_check,
+        newly_rejected_check,
+    ],
     jobs=[aggregate_catalogue],
     schedules=[daily_aggregation],
 )
