@@ -3,14 +3,10 @@ on 127.0.0.1, driven by its GraphQL API as the browser drives it), on one instan
 graph's "Materialize all", the job page, one asset check, a re-execution from failure, the
 schedule, and `make run` (`python -m pipelines run`), whose runs belong to the code location."""
 
-import http.server
 import os
-import shutil
 import subprocess
 import sys
-import threading
 import time
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -19,6 +15,7 @@ import yaml
 from pipelines.defs.catalogue.assets import TABLES_VERSION
 from pipelines.publish.release import published_release
 from tests.support.dagster_ui import LOCATION, PROJECT, REPOSITORY, DagsterUI
+from tests.support.feeds import served_fixture_feeds
 
 FIXTURES = Path(__file__).parent / "fixtures"
 JOB = "aggregate_catalogue"
@@ -33,25 +30,11 @@ CHECKS = """query($runId: ID!) { runOrError(runId: $runId) { ... on Run {
   assetCheckSelection { name } } } }"""
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The fixture feeds on 127.0.0.1 for the whole module."""
-    feeds = tmp_path_factory.mktemp("served")
-    shutil.copytree(FIXTURES / "feeds", feeds, dirs_exist_ok=True)
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(_Quiet, directory=str(feeds))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield feeds, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with served_fixture_feeds(tmp_path_factory.mktemp("served")) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
