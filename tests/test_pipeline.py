@@ -229,14 +229,8 @@ def test_definitions_load_and_validate(tmp_path):
     assert len(snapshot_ids) == 1 and len(next(iter(snapshot_ids))) == 40
     schedule = defs.resolve_schedule_def("daily_aggregation")
     assert schedule.default_status.value == "STOPPED"
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dagster"),
-            "definitions",
-            "validate",
-            "-w",
-            "workspace.yaml",
-        ],
+    completed = subprocess.run(  # the dg command line on the code location of pyproject.toml
+        [str(Path(sys.executable).parent / "dg"), "check", "defs", "--use-active-venv"],
         cwd=PROJECT,
         capture_output=True,
         text=True,
@@ -244,6 +238,7 @@ def test_definitions_load_and_validate(tmp_path):
         env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "All definitions loaded successfully" in completed.stdout + completed.stderr
 
 
 def test_every_source_failing_fails_the_run_and_keeps_the_catalogue(catalogue):

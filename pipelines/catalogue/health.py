@@ -18,6 +18,7 @@ from schemas.reads import SourceRead
 from schemas.registry import HealthSettings
 
 OK, WARN, ERROR = "ok", "warn", "error"
+_RANK = {OK: 0, WARN: 1, ERROR: 2}
 #: How many names a headline lists before "and N more".
 NAMES_IN_HEADLINE = 3
 _URL_PREFIX = re.compile(r"^\S+://\S+?: ")
@@ -34,6 +35,11 @@ class Health:
     @property
     def healthy(self) -> bool:
         return self.severity == OK
+
+
+def worse(*severities: str) -> str:
+    """The worst of `severities` (ok < warn < error)."""
+    return max(severities, key=_RANK.__getitem__)
 
 
 def short_reason(error: str | None, limit: int = 80) -> str:

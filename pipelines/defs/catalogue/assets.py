@@ -19,7 +19,7 @@ from dagster import (
 
 from pipelines.catalogue.build import build_catalogue, validate_sources
 from pipelines.catalogue.coverage import COVERED, code_coverage
-from pipelines.catalogue.health import ERROR, WARN, records_health
+from pipelines.catalogue.health import records_health, worse
 from pipelines.defs import metadata as md
 from pipelines.defs import runs
 from pipelines.defs.feeds.assets import OWNERS
@@ -53,7 +53,9 @@ def _reject_reasons(rejects: pd.DataFrame) -> pd.DataFrame:
 
 def validated_metadata(result: ValidationResult, health) -> dict:
     per_source = health.table.copy()
+    accepted = result.accepted.groupby("source_id").size()
     dropped = problem_counts(result.rejects)["values_dropped"]
+    per_source["accepted"] = per_source["source"].map(accepted).fillna(0).astype(int)
     per_source["values_dropped"] = per_source["source"].map(dropped).fillna(0).astype(int)
     return {
         "headline": md.text(health.headline or "no record rejected"),
@@ -85,7 +87,7 @@ def validated_records(
     previous = read_published(settings.directory, ["rejects"]).get("rejects")
     health = records_health(raw_feeds.reads, result.rejects, previous, raw_feeds.registry.health)
     feeds = context.instance.get_run_by_id(context.run_id).tags.get(runs.HEALTH, "ok")
-    worst = next(s for s in (ERROR, WARN, health.severity) if s in (feeds, health.severity))
+    worst = worse(feeds, health.severity)
     runs.tag_run(
         context,
         {runs.RECORDS_REJECTED: len(rejected_records(result.rejects)), runs.HEALTH: worst},
