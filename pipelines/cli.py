@@ -23,32 +23,124 @@ EXAMPLE_QUERY = (
 )
 
 
+#: Exit statuses of `run` (README, "Running it").
+EXIT_HEALTHY, EXIT_FAILED, EXIT_DEGRADED = 0, 1, 3
+WORKSPACE = Path(__file__).resolve().parents[1] / "workspace.yaml"
+JOB = "aggregate_catalogue"
+
+
+def create_run_in_code_location(instance, tags: dict[str, str]):
+    """A run of the job built as the UI builds one, from the workspace's code location: it
+    shows in the job's Runs, the Overview timeline, and can be re-executed from the UI."""
+    from dagster._core.workspace.context import WorkspaceProcessContext
+    from dagster._core.workspace.load_target import WorkspaceFileTarget
+
+    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    target = WorkspaceFileTarget([str(WORKSPACE)])
+    with WorkspaceProcessContext(instance, target) as process:
+        workspace = process.create_request_context()
+        (entry,) = workspace.get_code_location_entries().values()
+        if entry.code_location is None:
+            error = entry.load_error.message if entry.load_error else "unknown error"
+            raise RuntimeError(
+                f"the code location {entry.origin.location_name} failed to load: {error}"
+            )
+        location = entry.code_location
+        (repository,) = location.get_repositories().values()
+        job = repository.get_full_job(JOB)
+        plan = location.get_execution_plan(job, run_config, None, None, instance=instance)
+        return instance.create_run(
+            job_name=JOB,
+            run_id=None,
+            run_config=run_config,
+            resolved_op_selection=None,
+            step_keys_to_execute=None,
+            op_selection=None,
+            status=None,
+            root_run_id=None,
+            parent_run_id=None,
+            tags={**job.tags, **tags},
+            job_snapshot=job.job_snapshot,
+            execution_plan_snapshot=plan.execution_plan_snapshot,
+            parent_job_snapshot=job.parent_job_snapshot,
+            remote_job_origin=job.get_remote_origin(),
+            job_code_origin=job.get_python_origin(),
+            asset_selection=None,
+            asset_check_selection=None,
+            asset_graph=repository.asset_graph,
+        )
+
+
+def _print_failure(instance, run_id: str, before: str | None) -> None:
+    from dagster import DagsterEventType
+
+    from pipelines.publish.release import published_release
+
+    for record in instance.get_records_for_run(
+        run_id, of_type=DagsterEventType.STEP_FAILURE
+    ).records:
+        event = record.event_log_entry.dagster_event
+        error = event.event_specific_data.error
+        cause = error.cause.message if error.cause else error.message
+        message = printable(cause.strip(), 2000, keep_newlines=True)
+        print(f"{event.step_key}: {message}", file=sys.stderr)
+    after = published_release(catalogue_dir_from_env())
+    if after == before:
+        where = f"the published catalogue was left as it was ({before or 'none yet'})"
+    else:
+        where = f"release {after} was published before the failure"
+    print(
+        f"The aggregation run {run_id} failed and {where}; see the Dagster UI (make ui) for the "
+        "step logs.",
+        file=sys.stderr,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
+    """Aggregate once in this process, as a run of the code location; exit 0 when healthy, 3
+    when published with failed, held or empty sources, 1 when the run failed."""
     from dagster import DagsterInstance
+    from dagster._core.execution.api import execute_run
+    from dagster._utils.hosted_user_process import recon_job_from_origin
 
-    from pipelines.definitions import defs
+    from pipelines.defs import runs
+    from pipelines.publish.release import published_release
 
-    job = defs.resolve_job_def("aggregate_catalogue")
+    before = published_release(catalogue_dir_from_env())
+    tags = {runs.TRIGGER: runs.COMMAND_LINE, runs.REGISTRY: str(registry_path_from_env())}
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        dagster_run = create_run_in_code_location(instance, tags)
+        result = execute_run(
+            recon_job_from_origin(dagster_run.job_code_origin), dagster_run, instance
         )
-    if not result.success:
-        for event in result.all_events:
-            error = getattr(event.event_specific_data, "error", None) if event.is_failure else None
-            if error is not None:
-                cause = error.cause.message if error.cause else error.message
-                message = printable(cause.strip(), 2000, keep_newlines=True)
-                print(f"{event.step_key or 'run'}: {message}", file=sys.stderr)
-        print(
-            "The aggregation run failed and the published catalogue was left as it was; "
-            "see the Dagster UI (make ui) for the step logs.",
-            file=sys.stderr,
-        )
-        return 1
-    return summary(args)
+        if not result.success:
+            _print_failure(instance, dagster_run.run_id, before)
+            return EXIT_FAILED
+    status = summary(args)
+    return status if status else _verdict(dagster_run.run_id)
+
+
+def _verdict(run_id: str) -> int:
+    """The last line: healthy, or which sources were lost (cron and CI read the status)."""
+    database = catalogue_dir_from_env() / "catalogue.duckdb"
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        lost = con.execute(
+            "SELECT CASE WHEN status IN ('failed', 'held') THEN status ELSE 'empty' END AS problem, "
+            "string_agg(source_id, ', ' ORDER BY source_id), count(*) FROM latest_feed_status "
+            "WHERE status IN ('failed', 'held') OR records_read = 0 GROUP BY problem ORDER BY problem"
+        ).fetchall()
+    finally:
+        con.close()
+    if not lost:
+        print(f"\nHEALTHY: every source read (run {run_id}); exit status {EXIT_HEALTHY}")
+        return EXIT_HEALTHY
+    said = "; ".join(f"{n} {problem}: {printable(names, 200)}" for problem, names, n in lost)
+    print(
+        f"\nDEGRADED: published, but sources were lost ({said}); their last good records are "
+        f"kept (run {run_id}); exit status {EXIT_DEGRADED}"
+    )
+    return EXIT_DEGRADED
 
 
 def _summary_figures(database) -> tuple[list, tuple, int, int]:

@@ -1,7 +1,11 @@
-"""The code location: each concern's Definitions merged, with the shared settings resource."""
+"""The code location: each concern's Definitions merged, with the shared settings resource.
 
-from dagster import Definitions
+Every job, the asset graph's "Materialize all" included, runs in one process: a run's steps
+share its catalogue lock, and a thousand sources cost one step, not one process each."""
 
+from dagster import Definitions, in_process_executor
+
+from pipelines.defs import alerts
 from pipelines.defs.catalogue import definitions as catalogue
 from pipelines.defs.feeds import definitions as feeds
 from pipelines.defs.io_manager import CatalogueIOManager
@@ -14,7 +18,14 @@ def build_definitions(settings: CatalogueSettings) -> Definitions:
     io_manager = CatalogueIOManager(base_dir=str(settings.directory / "state" / "assets"))
     resources = {"settings": settings, "io_manager": io_manager}
     return Definitions.merge(
-        feeds.defs, catalogue.defs, reports.defs, Definitions(resources=resources)
+        feeds.defs,
+        catalogue.defs,
+        reports.defs,
+        Definitions(
+            sensors=[alerts.alert_on_run_failure, alerts.alert_on_check_failure],
+            resources=resources,
+            executor=in_process_executor,
+        ),
     )
 
 

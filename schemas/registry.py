@@ -396,6 +396,20 @@ class HealthSettings(_Strict):
         description="a source whose records are rejected at this share or more is reported "
         "with a warning in feed_status and by the sources check",
     )
+    sources_lost_error_share: float = Field(
+        default=0.3,
+        gt=0,
+        le=1,
+        description="the checks on feeds/raw_feeds say ERROR (not WARN) when this share of the "
+        "sources or more failed, was held or returned no records",
+    )
+    records_lost_error_share: float = Field(
+        default=0.3,
+        gt=0,
+        le=1,
+        description="the checks on catalogue/validated_records say ERROR (not WARN) when this "
+        "share of all records read or more was rejected",
+    )
 
 
 class Registry(_Strict):

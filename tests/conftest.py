@@ -1,9 +1,5 @@
 """Shared fixtures: the fixture feeds served over HTTP on 127.0.0.1, and a job runner."""
 
-import http.server
-import shutil
-import threading
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -12,29 +8,13 @@ from dagster import DagsterInstance
 
 from pipelines.definitions import build_definitions
 from pipelines.defs.resources import CatalogueSettings
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output readable
-        pass
+from tests.support.feeds import FIXTURES, served_fixture_feeds
 
 
 @pytest.fixture
 def feed_server(tmp_path):
-    """The fixture feeds copied to a folder served on 127.0.0.1 (Last-Modified / 304 included)."""
-    feeds = tmp_path / "served"
-    shutil.copytree(FIXTURES / "feeds", feeds)
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(_QuietHandler, directory=str(feeds))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield feeds, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with served_fixture_feeds(tmp_path / "served") as served:
+        yield served
 
 
 @pytest.fixture
@@ -56,6 +36,7 @@ def catalogue(tmp_path, feed_server):
         assert result.success is expect_success
         return result
 
+    run.instance = instance  # the instance the runs are recorded in
     return run, out, feeds, registry
 
 

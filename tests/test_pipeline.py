@@ -65,7 +65,7 @@ def test_first_run_publishes_every_table_and_loses_nothing(catalogue):
     assert len(lineage) == len(mc) and set(lineage["credential_id"]) == set(mc["credential_id"])
 
     coverage = result.asset_materializations_for_node("catalogue__code_coverage_report")[0]
-    assert coverage.metadata["share_eqf"].value == 1 / 13  # 1 of 13 accepted records
+    assert coverage.metadata["percent_eqf"].value == 7.7  # 1 of 13 accepted records
     assert "register-json" in coverage.metadata["per_source"].value
 
     evaluations = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
@@ -166,7 +166,7 @@ def test_a_failing_source_keeps_its_last_good_records_and_others_go_on(catalogue
     assert bool(status.loc["exemple-xml", "stale"])
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert not evaluations["sources_read_check"].passed
-    assert "exemple-xml" in evaluations["sources_read_check"].metadata["failed_sources"].value
+    assert "exemple-xml" in evaluations["sources_read_check"].metadata["degraded_sources"].value
     assert status.loc["paged-json", "status"] == "ok"
     after = tables["microcredentials"]
     kept = after[after["provider_id"] == "fr-exemple"]
@@ -201,6 +201,7 @@ def test_definitions_load_and_validate(tmp_path):
     assert keys == {
         "feeds/raw_feeds",
         "catalogue/validated_records",
+        "catalogue/staged_release",
         "catalogue/parquet_release",
         "catalogue/duckdb_database",
         "catalogue/code_coverage_report",
@@ -209,16 +210,30 @@ def test_definitions_load_and_validate(tmp_path):
         "export/elm_export",
     }
     assert job.executor_def.name == "in_process"
+    assert defs.resolve_implicit_global_asset_job_def().executor_def.name == "in_process"
+    snapshot_ids = {
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from pipelines.definitions import defs; "
+                "print(defs.resolve_job_def('aggregate_catalogue').get_job_snapshot_id())",
+            ],
+            cwd=PROJECT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout.strip()
+        for seed in (1, 2, 3)
+    }
+    # one version of the job in every process: the UI never warns that a run of `make run`
+    # was of another version
+    assert len(snapshot_ids) == 1 and len(next(iter(snapshot_ids))) == 40
     schedule = defs.resolve_schedule_def("daily_aggregation")
     assert schedule.default_status.value == "STOPPED"
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dagster"),
-            "definitions",
-            "validate",
-            "-w",
-            "workspace.yaml",
-        ],
+    completed = subprocess.run(  # the dg command line on the code location of pyproject.toml
+        [str(Path(sys.executable).parent / "dg"), "check", "defs", "--use-active-venv"],
         cwd=PROJECT,
         capture_output=True,
         text=True,
@@ -226,6 +241,7 @@ def test_definitions_load_and_validate(tmp_path):
         env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "All definitions loaded successfully" in completed.stdout + completed.stderr
 
 
 def test_every_source_failing_fails_the_run_and_keeps_the_catalogue(catalogue):
@@ -280,12 +296,26 @@ def test_one_asset_can_be_rematerialised_from_the_stored_upstream_values(catalog
     first = read_published(out)
     settings = CatalogueSettings(registry_path=str(registry), catalogue_dir=str(out))
     job = build_definitions(settings).resolve_job_def("aggregate_catalogue")
+    instance = DagsterInstance.ephemeral()
+    published = AssetKey(["catalogue", "parquet_release"])
+    alone = job.execute_in_process(
+        instance=instance, asset_selection=[published], raise_on_error=False
+    )
+    assert not alone.success  # no check has passed on a staged release in this instance
+    failure = next(e for e in alone.all_events if e.event_type_value == "STEP_FAILURE")
+    message = str(failure.event_specific_data.error)
+    assert "schema_valid, nothing_lost_check did not pass" in message
+    assert f"the published catalogue is still {(out / 'parquet').resolve().name}" in message
     result = job.execute_in_process(
-        instance=DagsterInstance.ephemeral(),
-        asset_selection=[AssetKey(["catalogue", "parquet_release"])],
+        instance=instance,
+        asset_selection=[AssetKey(["catalogue", "staged_release"]), published],
         raise_on_error=False,
     )
     assert result.success
+    assert {e.check_name for e in result.get_asset_check_evaluations()} >= {
+        "schema_valid",
+        "nothing_lost_check",
+    }
     again = read_published(out)
     assert (
         again["microcredentials"]["credential_id"].tolist()

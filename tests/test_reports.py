@@ -18,7 +18,7 @@ from pipelines.validate_feed import validate_feed
 from pipelines.validate_feed.fixes import element_fix, suggest_fix
 from schemas.canonical import CONSTITUTIVE_ELEMENTS
 from tests.support.browser import browser_page
-from tests.support.dagster_ui import dagster_webserver, graphql
+from tests.support.dagster_ui import DagsterUI
 
 SAMPLE = Path(__file__).parent.parent / "data" / "providers.yaml"
 ELEMENTS = list(CONSTITUTIVE_ELEMENTS)
@@ -516,18 +516,18 @@ def test_the_dagster_ui_links_each_asset_to_what_it_wrote(catalogue, tmp_path):
     with DagsterInstance.from_config(str(home)) as instance:
         job = build_definitions(settings).resolve_job_def("aggregate_catalogue")
         assert job.execute_in_process(instance=instance).success
-    env = {
-        "DAGSTER_HOME": str(home),
-        "CATALOGUE_REGISTRY": str(registry),
-        "CATALOGUE_DIR": str(out),
-    }
+    env = {"CATALOGUE_REGISTRY": str(registry), "CATALOGUE_DIR": str(out)}
     keys = [
         ["reports", "provider_reports"],
         ["reports", "catalogue_overview"],
         ["export", "elm_export"],
     ]
-    with dagster_webserver(env) as url:
-        nodes = graphql(url, LATEST_METADATA, {"keys": [{"path": k} for k in keys]})["assetNodes"]
+    ui = DagsterUI(home, env)
+    try:
+        ui.wait_until_loaded()
+        nodes = ui.graphql(LATEST_METADATA, {"keys": [{"path": k} for k in keys]})["assetNodes"]
+    finally:
+        ui.stop()
     metadata = {
         "/".join(n["assetKey"]["path"]): {
             e["label"]: e for e in n["assetMaterializations"][0]["metadataEntries"]

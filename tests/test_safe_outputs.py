@@ -115,7 +115,13 @@ def published(hostile_run, monkeypatch):
 
 def metadata_texts(result) -> dict[str, str]:
     texts = {}
-    for node in ("feeds__raw_feeds", "catalogue__validated_records", "catalogue__parquet_release"):
+    nodes = (
+        "feeds__raw_feeds",
+        "catalogue__validated_records",
+        "catalogue__staged_release",
+        "catalogue__parquet_release",
+    )
+    for node in nodes:
         for materialization in result.asset_materializations_for_node(node):
             for key, value in materialization.metadata.items():
                 texts[f"{node}.{key}"] = str(getattr(value, "value", value))
@@ -155,14 +161,14 @@ def test_dagster_metadata_is_escaped_markdown_of_bounded_size(hostile_run):
     result, _, _, _ = hostile_run
     texts = metadata_texts(result)
     tables = {k: v for k, v in texts.items() if v.startswith("| ")}
-    assert {"feeds__raw_feeds.sources_table", "catalogue__parquet_release.preview"} <= set(tables)
+    assert {"feeds__raw_feeds.sources_table", "catalogue__staged_release.preview"} <= set(tables)
     for key, text in tables.items():
         assert "![" not in text and not re.search(r"(?<!\\)<img", text), key
         assert not RAW_CONTROLS.search(text), key
         lines = text.split("\n")
         columns = _cells(lines[0])
         assert all(_cells(line) == columns for line in lines), key  # no forged cell or row
-    preview = tables["catalogue__parquet_release.preview"]
+    preview = tables["catalogue__staged_release.preview"]
     assert "\\!\\[tracker\\]\\(https\\://evil.example/pixel.png\\)" in preview
     assert max(len(v) for v in texts.values()) < 20_000  # the 1.6 MB title is not in there
 

@@ -1,4 +1,4 @@
-"""Records pass between the run's assets as Parquet, not pickles.
+"""Records pass between the run's assets as Parquet, not pickles; a staged release as its path.
 
 A pickle of Arrow-backed text keeps whole parent buffers (650 MB for 100,000 records here);
 Parquet keeps what the frame holds, loads fast, and lets an operator re-materialise one asset
@@ -9,12 +9,14 @@ import json
 import os
 import shutil
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 from dagster import ConfigurableIOManager, InputContext, OutputContext
 
 from connectors.cache import read_records
+from pipelines.publish.release import StagedRelease
 from pipelines.reading.sources import SourcesRead
 from pipelines.validation.validate import ValidationResult
 from schemas.reads import SourceRead
@@ -51,7 +53,8 @@ def read_sources_read(folder: Path) -> SourcesRead:
 
 
 class CatalogueIOManager(ConfigurableIOManager):
-    """Stores `SourcesRead` and `ValidationResult` outputs as Parquet under `base_dir`."""
+    """Stores `SourcesRead` and `ValidationResult` outputs as Parquet under `base_dir`, and a
+    `StagedRelease` as the path of its folder."""
 
     base_dir: str
 
@@ -68,6 +71,9 @@ class CatalogueIOManager(ConfigurableIOManager):
             obj.rejects.to_parquet(staging / "rejects.parquet", index=False)
         elif isinstance(obj, SourcesRead):
             write_sources_read(obj, staging)
+        elif isinstance(obj, StagedRelease):
+            staged = {"path": str(obj.path), "run_at": obj.run_at.isoformat()}
+            (staging / "staged.json").write_text(json.dumps(staged), encoding="utf-8")
         else:
             raise TypeError(f"{type(obj).__name__} is not stored by {type(self).__name__}")
         shutil.rmtree(folder, ignore_errors=True)
@@ -77,6 +83,9 @@ class CatalogueIOManager(ConfigurableIOManager):
         folder = self._folder(context.asset_key.path)
         if (folder / "reads.json").exists():
             return read_sources_read(folder)
+        if (folder / "staged.json").exists():
+            staged = json.loads((folder / "staged.json").read_text(encoding="utf-8"))
+            return StagedRelease(Path(staged["path"]), datetime.fromisoformat(staged["run_at"]))
         return ValidationResult(
             read_records(folder / "accepted.parquet"), read_records(folder / "rejects.parquet")
         )

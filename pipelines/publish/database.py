@@ -43,8 +43,8 @@ VIEWS = (
     ),
     (
         "latest_changes",
-        "SELECT * FROM changes WHERE run_at = (SELECT max(run_at) FROM changes)",
-        "changes of the latest run only",
+        "SELECT * FROM changes WHERE run_at = (SELECT max(run_at) FROM feed_status)",
+        "changes of the latest run only (none when it changed nothing)",
     ),
 )
 
@@ -77,3 +77,12 @@ def build_duckdb(catalogue_dir: Path) -> Path:
         con.close()
     os.replace(tmp, target)
     return target
+
+
+def table_row_counts(database: Path) -> dict[str, int]:
+    """Rows of every table of a catalogue database, in the order the tables are declared."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLES}
+    finally:
+        con.close()

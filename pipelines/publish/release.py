@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +17,18 @@ import pyarrow.parquet as pq
 from schemas.tables import TABLES, UNKNOWN_PARTITION, Table
 
 KEEP_RELEASES = 3
+
+
+@dataclass(frozen=True)
+class StagedRelease:
+    """A release written under releases/ but not published yet: checks read it first."""
+
+    path: Path
+    run_at: datetime
+
+    @property
+    def name(self) -> str:
+        return self.path.name
 
 
 def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
@@ -115,7 +129,17 @@ def read_published(
     catalogue_dir: Path, names: Iterable[str] = tuple(TABLES)
 ) -> dict[str, pd.DataFrame]:
     """The currently published tables among `names` (empty when there is no catalogue yet)."""
-    root = catalogue_dir / "parquet"
+    return read_release(catalogue_dir / "parquet", names)
+
+
+def published_release(catalogue_dir: Path) -> str | None:
+    """The name of the published release (None when nothing is published yet)."""
+    link = catalogue_dir / "parquet"
+    return link.resolve().name if link.exists() else None
+
+
+def read_release(root: Path, names: Iterable[str] = tuple(TABLES)) -> dict[str, pd.DataFrame]:
+    """The tables among `names` of the release at `root`, published or only staged."""
     if not root.exists():
         return {}
     tables = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +86,10 @@ def load_registry(path: str | Path) -> Registry:
     except yaml.YAMLError as exc:
         raise RegistryError(f"registry {path}: not valid YAML ({exc})") from None
     return parse_registry(raw, path.resolve().parent)
+
+
+def registry_fingerprint(registry: Registry) -> str:
+    """Changes when the registry's content changes (not its comments or layout): the first 16
+    hex digits of the SHA-256 of the checked registry, so a run says which registry it used."""
+    content = registry.model_dump_json(exclude={"base_dir"})
+    return hashlib.sha256(content.encode()).hexdigest()[:16]
