@@ -715,3 +715,57 @@ def test_the_word_check_column_wise_is_its_definition(pairs):
     right = np.array([b for _, b in pairs], dtype=object)
     expected = [_word_differs(a, b) for a, b in pairs]
     assert words_without_counterpart(left, right).tolist() == expected
+
+
+# --- blocking, on integer keys, against its definition ---------------------------------------
+
+from itertools import combinations  # noqa: E402
+
+from pipelines.dedup.blocking import candidate_pairs  # noqa: E402
+
+
+def _blocking_definition(records: list[tuple[int, str, int]], count: int, max_block: int):
+    """Pairs of one owner sharing two of their `count` rarest title words (the title when it has
+    one word), in blocks of at most `max_block`, or a URL."""
+    words = [set(title.split(" ")) if title else set() for _, title, _ in records]
+    frequency: dict[str, int] = {}
+    for found in words:
+        for word in found:
+            frequency[word] = frequency.get(word, 0) + 1
+    blocks: dict[tuple, set[int]] = {}
+    for row, ((owner, _, _), found) in enumerate(zip(records, words, strict=True)):
+        rare = sorted(found, key=lambda w: (frequency[w], w.encode()))[:count]
+        keys = [tuple(sorted(p)) for p in combinations(rare, 2)]
+        keys += [(rare[0],)] if len(found) == 1 else []
+        for key in keys:
+            blocks.setdefault((owner, key), set()).add(row)
+    pairs = {
+        pair
+        for rows in blocks.values()
+        if len(rows) <= max_block
+        for pair in combinations(sorted(rows), 2)
+    }
+    for a, b in combinations(range(len(records)), 2):
+        if records[a][0] == records[b][0] and records[a][2] >= 0 and records[a][2] == records[b][2]:
+            pairs.add((a, b))
+    return sorted(pairs)
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 2), _TITLES, st.integers(-1, 3)), max_size=40),
+    st.integers(2, 4),
+    st.integers(2, 6),
+)
+def test_blocking_is_its_definition(records, count, max_block):
+    keys = pd.DataFrame(
+        {
+            "row": np.arange(len(records), dtype=np.int64),
+            "owner": np.array([r[0] for r in records], dtype=np.int64),
+            "title": pd.Series([r[1] for r in records], dtype="object"),
+            "url": np.array([r[2] for r in records], dtype=np.int64),
+        }
+    )
+    found = candidate_pairs(keys, MatchSettings(blocking_words=count, max_block_size=max_block))
+    pairs = list(zip(found["left_row"].tolist(), found["right_row"].tolist(), strict=True))
+    assert pairs == _blocking_definition(records, count, max_block)
