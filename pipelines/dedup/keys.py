@@ -59,7 +59,13 @@ def _language_masks(languages: pd.Series) -> np.ndarray:
 
 def _codes(values: pd.Series | np.ndarray) -> np.ndarray:
     """Integer codes for equality tests: equal values, equal codes; -1 for null."""
-    return pd.factorize(pd.Series(values, dtype="object"), use_na_sentinel=True)[0].astype(np.int64)
+    values = np.asarray(values)
+    try:  # Arrow's hash table, for text and numbers alike
+        array = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):  # values of several types
+        return pd.factorize(pd.Series(values, dtype="object"))[0].astype(np.int64)
+    indices = pc.dictionary_encode(array).indices
+    return pc.fill_null(indices, -1).to_numpy().astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -85,8 +91,9 @@ def _equality(
     return levels
 
 
-def _hosts(url: pd.Series) -> pd.Series:
-    return url.str.extract(r"^([^/?#]+)", expand=False)
+def _hosts(url: pd.Series) -> np.ndarray:
+    text = pa.array(url.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    return pc.struct_field(pc.extract_regex(text, pattern=r"^(?P<host>[^/?#]+)"), "host")
 
 
 def _url_keys(records: pd.DataFrame, field: str, title: pd.Series) -> dict[str, np.ndarray]:
@@ -100,7 +107,7 @@ def _url_keys(records: pd.DataFrame, field: str, title: pd.Series) -> dict[str, 
     titles = shared.groupby(["s", "u"])["t"].transform("nunique")
     catalogue_page = shared.index[titles.to_numpy() > 1].to_numpy()
     page[catalogue_page] = -1
-    hosts = _codes(_hosts(url).to_numpy())
+    hosts = _codes(_hosts(url).to_numpy(zero_copy_only=False))
     hosts[catalogue_page] = -1
     return {"": page, ".host": hosts}
 
@@ -140,7 +147,7 @@ def content_codes(records: pd.DataFrame) -> np.ndarray:
                 values.to_numpy(dtype=object), type=pa.list_(pa.string()), from_pandas=True
             )
             values = pd.Series(pc.binary_join(lists, "\x1e").to_numpy(zero_copy_only=False))
-        text[column] = values.astype("object").to_numpy()
+        text[column] = values.reset_index(drop=True)  # hashed in its own type
     hashed = pd.util.hash_pandas_object(pd.DataFrame(text), index=False)
     return _codes(hashed.to_numpy())
 
