@@ -74,44 +74,78 @@ def _title_evidence(
     return title_level, title_weight
 
 
-def compare_pairs(keys: pd.DataFrame, pairs: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
-    """The evidence per field (as level codes) and the total weight of the pairs that matter:
-    those that match, or are kept for review (weight at least `review_weight`, or similar
-    titles). Titles are compared with rapidfuzz only where their lengths allow a similar
-    title, or where the pair may be kept anyway: that bound is exact, so no pair that matters
-    is left out."""
+def _title_levels(
+    both: _Sides, settings: MatchSettings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair: whether a similar title is possible at all (an exact bound from the titles'
+    lengths), and the title's similarity, level code and weight. Similarity is computed only
+    where it is possible; elsewhere the title is 'different' (or one is the other's main title)
+    and the similarity is left at 0."""
     s = settings
-    both = _Sides(keys, pairs["left_row"].to_numpy(), pairs["right_row"].to_numpy())
-    levels: dict[str, np.ndarray] = {}
-    others = np.zeros(len(pairs))
-    for comparison in COMPARISONS:
-        level = compare_keys(comparison, keys, both.left_rows, both.right_rows, levels)
-        others = others + np.array(settings.weights(comparison))[level]
-        levels[comparison.name] = level
     lc, rc = both("title_code")
     exact = (lc == rc) & (lc >= 0)
     lm, rm = both("title_main")
     main = ~exact & (((lm >= 0) & (lm == rc)) | ((rm >= 0) & (rm == lc)))
     bound = np.maximum(_ratio_bound(*both("title_length")), _ratio_bound(*both("words_length")))
+    possible = exact | (bound >= s.title_close_similarity - 0.1)  # 84.95 shows 85.0
+    main_counts = main & (s.title_far < s.title_main)
+    level = np.where(main_counts, 7, 0).astype(np.int8)
+    weight = np.where(main_counts, s.title_main, s.title_far)
+    similarity = np.zeros(len(exact))
+    opened = np.flatnonzero(possible)
+    if len(opened):
+        sides = both.taking(opened)
+        similarity[opened] = _title_similarity(sides, exact[opened])
+        level[opened], weight[opened] = _title_evidence(
+            sides, exact[opened], main[opened], similarity[opened], s
+        )
+    return possible, similarity, level, weight
+
+
+def compare_pairs(keys: pd.DataFrame, pairs: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
+    """The evidence per field (as level codes) and the total weight of the pairs that matter:
+    those that match, or are kept for review (weight at least `review_weight`, or similar
+    titles). Titles are compared with rapidfuzz only where their lengths allow a similar
+    title; the other fields are compared only while the pair can still be kept (the weights
+    of the fields not yet compared at their highest). Both bounds are exact: no pair that
+    matters is left out."""
+    s = settings
+    both = _Sides(keys, pairs["left_row"].to_numpy(), pairs["right_row"].to_numpy())
+    possible, similarity, title_level, title_weight = _title_levels(both, s)
+    certain = similarity.round(1) >= s.title_close_similarity  # kept whatever else differs
     keep_at = min(s.review_weight, s.match_weight)
-    far = np.where(main, max(s.title_far, s.title_main), s.title_far)
-    similar_possible = ~exact & (bound >= s.title_close_similarity - 0.1)  # 84.95 shows 85.0
-    kept = np.flatnonzero(exact | similar_possible | (far + others >= keep_at))
-    both, others, exact, main = both.taking(kept), others[kept], exact[kept], main[kept]
-    similarity = _title_similarity(both, exact)
-    title_level, title_weight = _title_evidence(both, exact, main, similarity, s)
-    weight = title_weight + others
-    shown = similarity.round(1)  # kept by the similarity `matches` shows
-    keep = (weight >= keep_at) | (shown >= s.title_close_similarity)
+    highest = [max(s.weights(comparison)) for comparison in COMPARISONS]
+    alive = np.arange(len(pairs))
+    others = np.zeros(len(pairs))
+    levels: dict[str, np.ndarray] = {}
+    for position, comparison in enumerate(COMPARISONS):
+        level = compare_keys(
+            comparison, keys, both.left_rows[alive], both.right_rows[alive], levels
+        )
+        others = others + np.array(s.weights(comparison))[level]
+        levels[comparison.name] = level
+        reachable = title_weight[alive] + others + sum(highest[position + 1 :])
+        viable = np.flatnonzero(certain[alive] | (reachable >= keep_at - 1e-9))
+        if len(viable) < len(alive):
+            alive, others = alive[viable], others[viable]
+            levels = {name: found[viable] for name, found in levels.items()}
+    weight = title_weight[alive] + others
+    keep = (weight >= keep_at) | certain[alive]
+    kept = alive[keep]
+    unmeasured = kept[~possible[kept]]  # kept for their other fields: their similarity shown
+    if len(unmeasured):
+        similarity[unmeasured] = _title_similarity(
+            both.taking(unmeasured), np.zeros(len(unmeasured), dtype=bool)
+        )
     return pd.DataFrame(
         {
-            "left_row": both.left_rows[keep],
-            "right_row": both.right_rows[keep],
+            "left_row": both.left_rows[kept],
+            "right_row": both.right_rows[kept],
             "weight": weight[keep].round(3),
             "matched": weight[keep] >= s.match_weight,
-            "title": title_level[keep],
-            "title_similarity": shown[keep],
-            **{name: level[kept][keep] for name, level in levels.items()},
+            "title": title_level[kept],
+            "title_similarity": similarity[kept].round(1),
+            **{name: level[keep] for name, level in levels.items()},
         }
     )
 
