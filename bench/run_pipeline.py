@@ -277,7 +277,9 @@ def run_once(
 
 
 def distinct_rejected(rejects: pd.DataFrame) -> int:
-    return len(rejects[["source_id", "record_index"]].drop_duplicates())
+    """Records rejected as a whole: a warning drops a value and keeps its record in lineage."""
+    errors = rejects[rejects["severity"] == "error"]
+    return len(errors[["source_id", "record_index"]].drop_duplicates())
 
 
 def report_run(title: str, run: RunResult, generated: int, manifest: dict) -> bool:
@@ -315,7 +317,7 @@ def report_run(title: str, run: RunResult, generated: int, manifest: dict) -> bo
     lost = generated - (accepted + rejected)
     print(
         f"nothing lost: generated {generated} == accepted in lineage {accepted} + "
-        f"distinct (source_id, record_index) in rejects {rejected} -> "
+        f"records rejected with an error {rejected} -> "
         f"{'OK' if lost == 0 else f'MISMATCH ({lost:+d} unaccounted)'}"
     )
     status = tables.feed_status[tables.feed_status["run_at"] == tables.feed_status["run_at"].max()]

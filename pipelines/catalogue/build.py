@@ -11,6 +11,7 @@ from pipelines.dedup.deduplicate import deduplicate
 from pipelines.dedup.identity import credential_ids
 from pipelines.dedup.survivorship import RANK_COLUMNS, RULES_DOC, merge_clusters, rank_members
 from pipelines.history.history import apply_history
+from pipelines.lib.membership import is_in
 from pipelines.normalise.providers import ProviderIndex, awarding_provider_ids
 from pipelines.normalise.records import normalise_records
 from pipelines.normalise.voices import may_speak_for
@@ -203,7 +204,7 @@ def _lineage(
     lineage["active"] = True
     if previous is not None and len(previous):
         withdrawn = history.loc[history["status"] == "withdrawn", "credential_id"]
-        kept = previous[previous["credential_id"].isin(withdrawn)].assign(active=False)
+        kept = previous[is_in(previous["credential_id"], withdrawn)].assign(active=False)
         lineage = pd.concat([lineage, kept[LINEAGE.column_names]], ignore_index=True)
     return lineage.sort_values(["source_id", "record_index"]).reset_index(drop=True)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.lib.ids import stable_ids
+from pipelines.lib.membership import is_in
 
 _CLAIM_COLUMNS = ["cluster", "credential_id", "votes"]
 
@@ -32,7 +33,7 @@ def credential_ids(
     ids = pd.Series(_kept_ids(claims), dtype="object").reindex(anchor.index)
     _derive_fresh_ids(ids, anchor)
     merged = claims.assign(merged_into=claims["cluster"].map(ids))
-    merged = merged[~merged["credential_id"].isin(set(ids))]
+    merged = merged[~is_in(merged["credential_id"], ids.dropna())]
     merged = merged.sort_values("votes", ascending=False).drop_duplicates("credential_id")
     return ids, merged[["credential_id", "merged_into"]].reset_index(drop=True)
 

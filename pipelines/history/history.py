@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.lib.membership import is_in
 from schemas.canonical import LIST_FIELDS
 
 #: Fields whose change is reported in `changes` (what describes the micro-credential).
@@ -106,7 +107,7 @@ def apply_history(
         return rows, _changes(added, run_at)
 
     before = previous.set_index("credential_id")
-    known = rows["credential_id"].isin(before.index)
+    known = is_in(rows["credential_id"], before.index)
     first = rows["credential_id"].map(before["first_seen"])
     rows["first_seen"] = first.where(first.notna(), run_at)
 
@@ -118,7 +119,7 @@ def apply_history(
     reactivated = new[was_withdrawn]
 
     gone = before[
-        ~before.index.isin(rows["credential_id"]) & ~before.index.isin(merged["credential_id"])
+        ~is_in(before.index, rows["credential_id"]) & ~is_in(before.index, merged["credential_id"])
     ]
     withdrawn = gone.assign(status="withdrawn")
     newly_withdrawn = gone[gone["status"] != "withdrawn"]
