@@ -14,7 +14,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install lock run test ui ui-readonly query validate lint bench clean
+.PHONY: install lock run test ui ui-readonly query validate lint browser bench clean
 
 $(TOOLS):
 	$(PYTHON) -m venv .tools
@@ -56,7 +56,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 
-test: install lint
+# The report and UI tests drive Debian's Chromium with Playwright (no browser download here).
+CHROMIUM := /usr/bin/chromium
+APT_CHROMIUM := apt-get install -y -qq --no-install-recommends chromium >/dev/null
+browser:  ## Debian's Chromium, installed with apt-get when missing (as root)
+	@test -x $(CHROMIUM) || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& { $(APT_CHROMIUM) || { apt-get update -qq && $(APT_CHROMIUM); }; }; } \
+		|| { echo "the browser tests need Debian's chromium: apt-get install chromium" >&2; exit 1; }
+
+test: install lint browser
 	$(BIN)/python -m pytest -q
 
 bench: install  ## make bench SOURCES=100 RECORDS=1000

@@ -90,6 +90,9 @@ class _Shared:
             lineage[["source_id", "credential_id"]].merge(origins, on="credential_id"),
             "source_id",
         )
+        matches = release.tables["matches"]
+        self.matches_left = _split(matches, "left_source_id")
+        self.matches_right = _split(matches, "right_source_id")
         self.rejects = _split(release.tables["rejects"], "source_id")
         self.history = _split(release.tables["feed_status"], "source_id")
         self.changes = _split(_latest_changes(release, self.row_provider), "provider_id")
@@ -149,7 +152,7 @@ def provider_report(
             ]
         ),
         "merges": _merges(own_lineage, shared, provider_id),
-        "pairs_compared": _pairs(release, sources),
+        "pairs_compared": _pairs(release, sources, shared),
         "micro_credentials": _rows(rows, own_lineage),
     }
 
@@ -290,15 +293,16 @@ def _merges(own_lineage: pd.DataFrame, shared: _Shared, provider_id: str) -> lis
     return plain_records(frame.sort_values(["source_id", "record_id"]))
 
 
-def _pairs(release: Release, sources: list[str]) -> list[dict[str, Any]]:
+def _pairs(release: Release, sources: list[str], shared: _Shared) -> list[dict[str, Any]]:
     """Pairs the matching compared where one record is the provider's: the other record (by
-    source and id), the weight, whether they were merged, and the evidence per field."""
+    source and id), the weight, whether they were merged, and the evidence per field. A pair
+    of two of the provider's records is listed once, from its left record."""
     matches = release.tables["matches"]
-    left = matches["left_source_id"].isin(sources)
-    right = matches["right_source_id"].isin(sources) & ~left
+    left = shared.part("matches_left", sources, matches)
+    right = shared.part("matches_right", sources, matches)
+    right = right[~right["left_source_id"].isin(sources)]
     sides = []
-    for mask, own, other in ((left, "left", "right"), (right, "right", "left")):
-        part = matches[mask]
+    for part, own, other in ((left, "left", "right"), (right, "right", "left")):
         sides.append(
             pd.DataFrame(
                 {

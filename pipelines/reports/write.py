@@ -51,7 +51,9 @@ def _file_name(key: str) -> str:
 
 
 def _dump(content: dict[str, Any]) -> str:
-    return json.dumps(content, ensure_ascii=False, indent=1)
+    """Compact JSON: with an indent, Python's json encodes in Python rather than C (a
+    provider's report of a thousand rows took 0.16 s instead of about 0.02 s)."""
+    return json.dumps(content, ensure_ascii=False)
 
 
 def _replace_folder(staging: Path, folder: Path) -> None:
