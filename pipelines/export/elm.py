@@ -305,6 +305,9 @@ def loq_document(rows: pd.DataFrame, base: str = DEFAULT_BASE) -> etree._Element
     """The `Courses` document of rows that meet the requirements (`missing_requirements`)."""
     writer = _Writer(base)
     frame = rows.assign(text_lang=text_language(rows), org_key=_organisation_keys(rows))
+    # Text as Python objects at once: iterating Arrow-backed text boxes value by value (slow).
+    text = [c for c, dtype in frame.dtypes.items() if isinstance(dtype, pd.StringDtype)]
+    frame = frame.astype(dict.fromkeys(text, object))
     for row in frame.itertuples(index=False):
         writer.opportunity(row, row.text_lang)
         writer.specification(row, row.text_lang)
