@@ -43,14 +43,18 @@ def _has_lists(values: pd.Series) -> bool:
 
 def _tidy_text(text: pd.Series) -> pd.Series:
     """Text trimmed, HTML character references decoded (`&amp;`, `&#39;`, `&nbsp;`), no-break
-    spaces as spaces, zero-width characters removed: a title written so is the same title."""
-    escaped = text.str.contains("&", regex=False).fillna(False).astype(bool)
-    if escaped.any():
-        distinct = text[escaped].unique()
-        decoded = dict(zip(distinct, (html.unescape(t) for t in distinct), strict=True))
-        text = text.where(~escaped, text.map(decoded))
-    text = text.str.replace(_WIDE_SPACES, " ", regex=True).str.replace(_INVISIBLE, "", regex=True)
-    return text.str.strip()
+    spaces as spaces, zero-width characters removed: a title written so is the same title.
+    `text` has the `str` dtype; the work is Arrow's (what pandas' `.str` would call, without
+    its wrapping: this runs per source and field), `html.unescape` once per distinct value."""
+    array = pa.array(text, type=pa.large_string(), from_pandas=True)
+    escaped = pc.fill_null(pc.match_substring(array, "&"), False)
+    if pc.any(escaped).as_py():
+        distinct = pc.unique(pc.filter(array, escaped))
+        decoded = pa.array([html.unescape(t) for t in distinct.to_pylist()], type=array.type)
+        array = pc.if_else(escaped, pc.take(decoded, pc.index_in(array, distinct)), array)
+    array = pc.replace_substring_regex(array, _WIDE_SPACES, " ")
+    array = pc.utf8_trim_whitespace(pc.replace_substring_regex(array, _INVISIBLE, ""))
+    return pd.Series(pd.array(array, dtype="str"), index=text.index)
 
 
 def _as_list_column(values: pd.Series, separator: str | None) -> pd.Series:
