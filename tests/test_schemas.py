@@ -99,6 +99,13 @@ def test_country_codes(value, expected):
         ("zh-Hant", "zh"),
         ("fre", "fr"),
         ("http://publications.europa.eu/resource/authority/language/DEU", "de"),
+        # languages whose codes start with q are languages; only qaa-qtz are private use
+        ("qu", "qu"),
+        ("Quechua", "qu"),
+        ("que", "qu"),
+        ("quz", "quz"),  # Cusco Quechua, ISO 639-3
+        ("qaa", None),
+        ("qtz", None),
     ],
 )
 def test_language_codes(value, expected):

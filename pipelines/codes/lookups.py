@@ -179,8 +179,14 @@ def _language_named(name: str) -> str | None:
     return None
 
 
+def _is_private_use(language: str) -> bool:
+    """ISO 639-2 reserves qaa-qtz for local use: they name no language anyone else knows.
+    Other codes starting with q are languages (`qu` Quechua, `quz` Cusco Quechua)."""
+    return len(language) == 3 and "qaa" <= language <= "qtz"
+
+
 def _code(language: str | None) -> str | None:
-    if not language or language in _NO_LANGUAGE or language.startswith("q"):
+    if not language or language in _NO_LANGUAGE or _is_private_use(language):
         return None
     return langcodes.Language.get(language).language
 
