@@ -27,18 +27,9 @@ from playwright.sync_api import sync_playwright
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+from tests.support.browser import ARGS, CHROMIUM  # noqa: E402
 from tests.support.dagster_ui import DagsterUI, free_port  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 BROKEN = "fi-nordlight-json"
 #: name: (path in the UI, text to wait for)
 IN_README = ("asset-graph", "raw-feeds")
@@ -85,7 +76,7 @@ def aggregate(env: dict[str, str]) -> int:
 def photograph(url: str, out: Path) -> list[Path]:
     shots = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 900})
             for name, (path, wait_for) in PAGES.items():

@@ -14,22 +14,22 @@ from PIL import Image
 from playwright.sync_api import sync_playwright
 
 DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS.parent))
+
+from tests.support.browser import ARGS, CHROMIUM  # noqa: E402
+
 #: File -> (page, height of the part shown).
 PAGES = {
     "provider-report.png": ("providers/nl-tudelft.html", 1900),
     "catalogue-overview.png": ("overview/index.html", 2600),
 }
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]  # fmt: skip
 WIDTH = 1100
 
 
 def main(catalogue_dir: Path) -> None:
     folder = catalogue_dir / "reports" / (catalogue_dir / "parquet").resolve().name
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for name, (path, height) in PAGES.items():
             page = browser.new_page(viewport={"width": WIDTH, "height": height})
             page.goto((folder / path).as_uri())
