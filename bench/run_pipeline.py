@@ -345,7 +345,7 @@ def check_duckdb(database: Path) -> str:
         rows = con.execute("SELECT count(*) FROM microcredentials").fetchone()[0]
         lineage = con.execute("SELECT count(*) FROM lineage").fetchone()[0]
         rejected = con.execute(
-            "SELECT count(DISTINCT (source_id, record_index)) FROM rejects"
+            "SELECT count(DISTINCT (source_id, record_index)) FROM rejects WHERE severity = 'error'"
         ).fetchone()[0]
         countries = con.execute(
             "SELECT count(DISTINCT provider_country) FROM microcredentials"
@@ -354,7 +354,7 @@ def check_duckdb(database: Path) -> str:
         con.close()
     return (
         f"duckdb: microcredentials {rows} rows from {countries} countries, lineage {lineage}, "
-        f"rejected records {rejected}"
+        f"records rejected with an error {rejected}"
     )
 
 
