@@ -22,9 +22,16 @@ def _ratio_bound(left: np.ndarray, right: np.ndarray) -> np.ndarray:
 class _Sides:
     """A column of `keys` taken at the left and at the right record of each pair."""
 
-    def __init__(self, keys: pd.DataFrame, left_rows: np.ndarray, right_rows: np.ndarray):
+    def __init__(
+        self,
+        keys: pd.DataFrame,
+        left_rows: np.ndarray,
+        right_rows: np.ndarray,
+        columns: dict[str, np.ndarray] | None = None,
+    ):
         self.keys, self.left_rows, self.right_rows = keys, left_rows, right_rows
-        self._columns: dict[str, np.ndarray] = {}
+        #: `keys`' columns as numpy, converted once and shared by the sides taken from these
+        self._columns: dict[str, np.ndarray] = {} if columns is None else columns
 
     def __call__(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         if column not in self._columns:
@@ -33,7 +40,7 @@ class _Sides:
         return values[self.left_rows], values[self.right_rows]
 
     def taking(self, kept: np.ndarray) -> _Sides:
-        return _Sides(self.keys, self.left_rows[kept], self.right_rows[kept])
+        return _Sides(self.keys, self.left_rows[kept], self.right_rows[kept], self._columns)
 
 
 def _title_similarity(both: _Sides, exact: np.ndarray) -> np.ndarray:
