@@ -55,8 +55,9 @@ def write_country_exports(
             for r in excluded.astype("object").where(excluded.notna(), None).to_dict("records")
         ],
     }
+    # compact: with an indent, Python's json encodes in Python rather than C
     (staging / "excluded.json").write_text(
-        json.dumps(listing, ensure_ascii=False, indent=1), encoding="utf-8"
+        json.dumps(listing, ensure_ascii=False), encoding="utf-8"
     )
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(staging, folder)
